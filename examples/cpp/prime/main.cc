@@ -1,0 +1,35 @@
+// The seed's prime checker as a C++ job: perform(number) -> bool.
+#include <racetrack/job.h>
+
+#include <cstdint>
+
+namespace {
+
+bool IsPrime(std::int64_t number) {
+  if (number < 2) return false;
+  for (std::int64_t divisor = 2; divisor * divisor <= number; ++divisor) {
+    if (number % divisor == 0) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+class PrimeJob : public racetrack::Job {
+ public:
+  racetrack::Json Perform(const racetrack::Json& args) override {
+    return IsPrime(args.at("number").get<std::int64_t>());
+  }
+
+  std::optional<racetrack::Json> InputExample() const override {
+    return racetrack::Json{{"number", 7907}};
+  }
+
+  std::string Docstring() const override { return "Check if a number is prime"; }
+
+  racetrack::Json Parameters() const override {
+    return racetrack::Json::array({{{"name", "number"}, {"type", "int"}}});
+  }
+};
+
+int main(int argc, char** argv) { return racetrack::Serve<PrimeJob>(argc, argv); }

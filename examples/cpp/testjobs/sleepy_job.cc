@@ -1,0 +1,53 @@
+// Test job for timeouts, concurrency, crashes and error mapping:
+//   {"ms": N}           sleeps N ms, returns {"slept": N}
+//   {"crash": true}     the process dies at once (std::abort)
+//   {"exit": N}         the process exits with code N (_exit)
+//   {"raise": KIND}     throws: "value" ValueError (400), "notfound" EntityNotFound (404),
+//                       "exists" AlreadyExists (409), "runtime" std::runtime_error (500),
+//                       "unauthorized" Unauthorized (401), "validation" ValidationError (400)
+#include <racetrack/job.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+namespace {
+
+void Raise(const std::string& kind) {
+  if (kind == "value") throw racetrack::ValueError("bad value");
+  if (kind == "notfound") throw racetrack::EntityNotFound("no such thing");
+  if (kind == "exists") throw racetrack::AlreadyExists("already there");
+  if (kind == "unauthorized") throw racetrack::Unauthorized("no token", "missing header");
+  if (kind == "validation") throw racetrack::ValidationError("invalid input");
+  if (kind == "runtime") throw std::runtime_error("something broke");
+  throw racetrack::ValueError("unknown raise kind: " + kind);
+}
+
+}  // namespace
+
+class SleepyJob : public racetrack::Job {
+ public:
+  racetrack::Json Perform(const racetrack::Json& args) override {
+    if (args.value("crash", false)) std::abort();
+    if (args.contains("exit")) _exit(args.at("exit").get<int>());
+    if (args.contains("raise")) Raise(args.at("raise").get<std::string>());
+    const std::int64_t ms = args.value("ms", std::int64_t{0});
+    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+    return racetrack::Json{{"slept", ms}};
+  }
+
+  std::optional<racetrack::Json> InputExample() const override {
+    return racetrack::Json{{"ms", 10}};
+  }
+
+  std::string Docstring() const override { return "Sleep for a while"; }
+
+  racetrack::Json Parameters() const override {
+    return racetrack::Json::array({{{"name", "ms"}, {"default_value", 0}, {"type", "int"}}});
+  }
+};
+
+int main(int argc, char** argv) { return racetrack::Serve<SleepyJob>(argc, argv); }

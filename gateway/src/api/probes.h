@@ -1,0 +1,56 @@
+// Liveness, readiness and aggregated health, answered by the gateway itself (spec §6.1). The
+// bodies are rebuilt only when the state changes, so a probe costs no formatting.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace gw::api {
+
+// Deployment facts echoed by /live and /health, read once from the environment.
+struct DeploymentInfo {
+  std::string job_name_env;  // JOB_NAME ("" if unset)
+  std::optional<std::string> job_version;  // JOB_VERSION (null if unset)
+  std::optional<std::string> git_version;
+  std::optional<std::string> deployed_by_racetrack_version;
+  std::optional<std::string> deployment_timestamp;
+  std::optional<std::string> job_type_version;
+
+  static DeploymentInfo FromEnvironment();
+};
+
+struct ProbeAnswer {
+  int status;
+  const std::string& body;
+};
+
+class Probes {
+ public:
+  explicit Probes(DeploymentInfo info);
+
+  // State changes. An init failure makes the job not live (the orchestrator restarts the pod);
+  // the error text is shown by /live and /health.
+  void SetReady(bool ready);
+  void SetInitError(std::optional<std::string> error);
+  void SetJobName(std::string name);  // the resolved name, once the job is loaded
+
+  bool ready() const { return ready_; }
+  bool live() const { return !error_; }
+
+  ProbeAnswer Live() const { return {live() ? 200 : 500, live_body_}; }
+  ProbeAnswer Ready() const { return {ready_ ? 200 : 500, ready_body_}; }
+  ProbeAnswer Health() const { return {live() && ready_ ? 200 : 500, health_body_}; }
+
+ private:
+  void Rebuild();
+
+  DeploymentInfo info_;
+  std::string job_name_;
+  bool ready_ = false;
+  std::optional<std::string> error_;
+  std::string live_body_;
+  std::string ready_body_;
+  std::string health_body_;
+};
+
+}  // namespace gw::api

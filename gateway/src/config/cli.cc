@@ -1,0 +1,111 @@
+#include "config/cli.h"
+
+#include <charconv>
+#include <cstdlib>
+#include <string_view>
+
+namespace gw::config {
+namespace {
+
+template <typename T>
+bool ParseNumber(std::string_view text, T min, T max, T* out) {
+  T value{};
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+    return false;
+  }
+  *out = value;
+  return true;
+}
+
+}  // namespace
+
+std::string Usage() {
+  return R"(usage: gateway [options] (--worker CMD [ARGS...] | --worker-address ADDR)
+
+Serves a Racetrack job over HTTP and forwards its calls to a worker process over gRPC.
+
+  --worker CMD [ARGS...]    spawn CMD as the worker and supervise it (restart on exit);
+                            everything after --worker belongs to the worker's command line
+  --worker-address ADDR     connect to a worker that someone else runs, e.g.
+                            unix:/run/job/worker.sock or 127.0.0.1:7001
+  --host H                  address to listen on (default 0.0.0.0)
+  --port P                  port to listen on (default 7000)
+  --max-body-bytes N        largest request body accepted, else 413 (default 64 MiB)
+  --max-header-bytes N      largest total of header names and values, else 431 (default 32 KiB)
+  --max-url-bytes N         longest request target, else 414 (default 8 KiB)
+  --header-timeout-ms N     time allowed to send the request headers, else 408 (default 10000)
+  --keep-alive-timeout-ms N idle keep-alive connections close after this (default 60000)
+  --call-timeout-ms N       a job call not answered within N ms gets 504 (default 0: no limit)
+  --drain-timeout-ms N      on SIGTERM, how long in-flight calls may finish (default 30000)
+  --max-message-bytes N     largest gRPC message to or from the worker (default 64 MiB)
+  --log-level L             debug, info, warning, error or off (default debug, or LOG_LEVEL)
+  --help                    show this help
+  --version                 show the version
+)";
+}
+
+CliOutcome ParseCommandLine(int argc, const char* const* argv, Config* config,
+                            std::string* message) {
+  if (const char* level = std::getenv("LOG_LEVEL"); level != nullptr && *level != '\0') {
+    log::ParseLevel(level, &config->log_level);
+  }
+  auto fail = [&](const std::string& text) {
+    *message = "gateway: " + text + "\nTry 'gateway --help' for more information.\n";
+    return CliOutcome::kExitUsageError;
+  };
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      *message = Usage();
+      return CliOutcome::kExitSuccess;
+    }
+    if (arg == "--version") {
+      *message = "gateway " RT_GATEWAY_VERSION "\n";
+      return CliOutcome::kExitSuccess;
+    }
+    if (arg == "--worker") {
+      if (i + 1 >= argc) return fail("--worker needs a command");
+      for (int j = i + 1; j < argc; ++j) config->worker_command.emplace_back(argv[j]);
+      break;
+    }
+    if (!arg.starts_with("--")) return fail("unexpected argument '" + std::string(arg) + "'");
+    if (i + 1 >= argc) return fail(std::string(arg) + " needs a value");
+    std::string_view value = argv[++i];
+    bool ok = true;
+    if (arg == "--host") {
+      config->host = value;
+    } else if (arg == "--port") {
+      ok = ParseNumber<int>(value, 0, 65535, &config->port);
+    } else if (arg == "--worker-address") {
+      config->worker_address = value;
+    } else if (arg == "--max-body-bytes") {
+      ok = ParseNumber<size_t>(value, 1, SIZE_MAX, &config->limits.max_body_bytes);
+    } else if (arg == "--max-header-bytes") {
+      ok = ParseNumber<size_t>(value, 256, SIZE_MAX, &config->limits.max_header_bytes);
+    } else if (arg == "--max-url-bytes") {
+      ok = ParseNumber<size_t>(value, 16, SIZE_MAX, &config->limits.max_url_bytes);
+    } else if (arg == "--header-timeout-ms") {
+      ok = ParseNumber<uint64_t>(value, 1, UINT64_MAX, &config->limits.header_timeout_ms);
+    } else if (arg == "--keep-alive-timeout-ms") {
+      ok = ParseNumber<uint64_t>(value, 1, UINT64_MAX, &config->limits.keep_alive_timeout_ms);
+    } else if (arg == "--call-timeout-ms") {
+      ok = ParseNumber<uint32_t>(value, 0, UINT32_MAX, &config->call_timeout_ms);
+    } else if (arg == "--drain-timeout-ms") {
+      ok = ParseNumber<uint64_t>(value, 0, UINT64_MAX, &config->drain_timeout_ms);
+    } else if (arg == "--max-message-bytes") {
+      ok = ParseNumber<int>(value, 1024, INT32_MAX, &config->max_message_bytes);
+    } else if (arg == "--log-level") {
+      ok = log::ParseLevel(value, &config->log_level);
+    } else {
+      return fail("unknown option '" + std::string(arg) + "'");
+    }
+    if (!ok) return fail("invalid value '" + std::string(value) + "' for " + std::string(arg));
+  }
+  if (config->worker_command.empty() == config->worker_address.empty()) {
+    return fail("give exactly one of --worker CMD or --worker-address ADDR");
+  }
+  return CliOutcome::kRun;
+}
+
+}  // namespace gw::config

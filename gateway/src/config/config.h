@@ -1,0 +1,30 @@
+// Everything the gateway is configured with, filled by the command line (config/cli.h) and the
+// environment. Defaults are named in the headers of the parts they configure.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "http/limits.h"
+#include "observability/log.h"
+
+namespace gw::config {
+
+inline constexpr int kDefaultPort = 7000;
+inline constexpr uint64_t kDefaultDrainTimeoutMs = 30'000;
+inline constexpr int kDefaultMaxMessageBytes = 64 * 1024 * 1024;
+
+struct Config {
+  std::string host = "0.0.0.0";
+  int port = kDefaultPort;
+  std::vector<std::string> worker_command;  // --worker CMD [ARGS...]: spawn and supervise
+  std::string worker_address;               // --worker-address ADDR: someone else runs it
+  http::Limits limits;
+  uint64_t drain_timeout_ms = kDefaultDrainTimeoutMs;
+  uint32_t call_timeout_ms = 0;  // 0: calls may take as long as they need (as the original)
+  int max_message_bytes = kDefaultMaxMessageBytes;
+  log::Level log_level = log::Level::kDebug;  // the original's CLI logs at debug
+};
+
+}  // namespace gw::config

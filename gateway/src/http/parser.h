@@ -1,0 +1,48 @@
+// Incremental HTTP/1.x request codec over llhttp. It knows nothing of sockets: feed it bytes,
+// collect complete requests. Pipelined requests in one buffer all come out, in order.
+// Size limits are enforced here; a breach stops parsing with a ParseError.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "http/limits.h"
+#include "http/request.h"
+
+namespace gw::http {
+
+enum class ParseError {
+  kNone,
+  kMalformed,         // 400
+  kUrlTooLong,        // 414
+  kHeadersTooLarge,   // 431 (header bytes or count)
+  kBodyTooLarge,      // 413
+  kUnsupported,       // 501: Upgrade / CONNECT
+};
+
+class RequestParser {
+ public:
+  explicit RequestParser(const Limits& limits);
+  ~RequestParser();
+  RequestParser(const RequestParser&) = delete;
+  RequestParser& operator=(const RequestParser&) = delete;
+
+  // Parses `len` bytes. Each complete request is appended to `out`. Returns kNone, or the first
+  // error; after an error the parser stays failed (the connection answers and closes).
+  ParseError Feed(const char* data, size_t len, std::vector<Request>* out);
+
+  // True while a request has started (at least one byte seen) but its headers are not complete:
+  // the connection's header timeout runs only then.
+  bool InHeaders() const;
+  // True while a request has started and is not yet complete.
+  bool InMessage() const;
+  // Human-readable reason for the last error (llhttp's reason or the limit hit).
+  const std::string& ErrorReason() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace gw::http

@@ -1,0 +1,120 @@
+#include "observability/log.h"
+
+#include <spdlog/pattern_formatter.h>
+#include <spdlog/sinks/base_sink.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <mutex>
+#include <string>
+
+namespace gw::log {
+namespace {
+
+std::atomic<int> g_level{static_cast<int>(Level::kInfo)};
+
+// Level tokens padded to five characters, as the original prints them.
+class PaddedLevelFlag : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&,
+              spdlog::memory_buf_t& dest) override {
+    std::string_view token;
+    switch (msg.level) {
+      case spdlog::level::trace:
+      case spdlog::level::debug: token = "DEBUG"; break;
+      case spdlog::level::info: token = "INFO "; break;
+      case spdlog::level::warn: token = "WARN "; break;
+      case spdlog::level::err: token = "ERROR"; break;
+      default: token = "CRIT "; break;
+    }
+    dest.append(token.data(), token.data() + token.size());
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override {
+    return std::make_unique<PaddedLevelFlag>();
+  }
+};
+
+// Collects formatted lines in memory and writes them to stdout in one call per flush.
+class BufferedStdoutSink : public spdlog::sinks::base_sink<std::mutex> {
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    spdlog::memory_buf_t line;
+    formatter_->format(msg, line);
+    buffer_.append(line.data(), line.size());
+    if (buffer_.size() >= kFlushBytes || msg.level >= spdlog::level::warn) flush_();
+  }
+  void flush_() override {
+    size_t done = 0;
+    while (done < buffer_.size()) {
+      ssize_t n = ::write(STDOUT_FILENO, buffer_.data() + done, buffer_.size() - done);
+      if (n <= 0) break;  // stdout gone: drop the lines rather than block the loop
+      done += static_cast<size_t>(n);
+    }
+    buffer_.clear();
+  }
+
+ private:
+  static constexpr size_t kFlushBytes = 32 * 1024;
+  std::string buffer_;
+};
+
+spdlog::level::level_enum ToSpd(Level level) {
+  switch (level) {
+    case Level::kDebug: return spdlog::level::debug;
+    case Level::kInfo: return spdlog::level::info;
+    case Level::kWarn: return spdlog::level::warn;
+    case Level::kError: return spdlog::level::err;
+    case Level::kOff: return spdlog::level::off;
+  }
+  return spdlog::level::info;
+}
+
+std::shared_ptr<spdlog::logger>& Logger() {
+  static std::shared_ptr<spdlog::logger> logger;
+  return logger;
+}
+
+}  // namespace
+
+bool ParseLevel(std::string_view text, Level* level) {
+  std::string lower(text);
+  std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+  if (lower == "debug" || lower == "trace") *level = Level::kDebug;
+  else if (lower == "info") *level = Level::kInfo;
+  else if (lower == "warning" || lower == "warn") *level = Level::kWarn;
+  else if (lower == "error" || lower == "critical") *level = Level::kError;
+  else if (lower == "off") *level = Level::kOff;
+  else return false;
+  return true;
+}
+
+void Init(Level level) {
+  auto sink = std::make_shared<BufferedStdoutSink>();
+  auto formatter = std::make_unique<spdlog::pattern_formatter>();
+  formatter->add_flag<PaddedLevelFlag>('*').set_pattern("[%Y-%m-%d %H:%M:%S] %* %v");
+  sink->set_formatter(std::move(formatter));
+  auto logger = std::make_shared<spdlog::logger>("gateway", sink);
+  logger->set_level(ToSpd(level));
+  logger->flush_on(spdlog::level::warn);
+  Logger() = logger;
+  g_level.store(static_cast<int>(level), std::memory_order_relaxed);
+}
+
+bool Enabled(Level level) {
+  return static_cast<int>(level) >= g_level.load(std::memory_order_relaxed);
+}
+
+void Write(Level level, std::string_view message) {
+  auto& logger = Logger();
+  if (!logger) Init(Level::kInfo);
+  logger->log(ToSpd(level), spdlog::string_view_t(message.data(), message.size()));
+}
+
+void Flush() {
+  if (Logger()) Logger()->flush();
+}
+
+}  // namespace gw::log

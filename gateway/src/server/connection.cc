@@ -1,0 +1,254 @@
+#include "server/connection.h"
+
+#include "api/json_text.h"
+
+namespace gw::server {
+namespace {
+
+// Reads go into the connection's own buffer; the codec copies what it keeps.
+constexpr size_t kReadBufferBytes = 64 * 1024;
+// Pipelined requests parsed ahead of the current one; beyond this we stop reading.
+constexpr size_t kMaxQueuedRequests = 32;
+
+struct ParseErrorAnswer {
+  int status;
+  std::string_view type;
+};
+
+// The one table from codec errors to HTTP answers.
+ParseErrorAnswer AnswerFor(http::ParseError error) {
+  switch (error) {
+    case http::ParseError::kUrlTooLong: return {414, "UriTooLong"};
+    case http::ParseError::kHeadersTooLarge: return {431, "HeadersTooLarge"};
+    case http::ParseError::kBodyTooLarge: return {413, "PayloadTooLarge"};
+    case http::ParseError::kUnsupported: return {501, "NotImplemented"};
+    case http::ParseError::kMalformed:
+    case http::ParseError::kNone: break;
+  }
+  return {400, "BadRequest"};
+}
+
+}  // namespace
+
+Connection::Connection(uv_loop_t* loop, const http::Limits& limits, ConnectionHandler* handler,
+                       ConnectionSet* owner)
+    : handler_(handler), owner_(owner), limits_(limits), parser_(limits) {
+  uv_tcp_init(loop, &tcp_);
+  uv_timer_init(loop, &timer_);
+  tcp_.data = this;
+  timer_.data = this;
+  write_req_.data = this;
+  open_handles_ = 2;
+  owner_->Add(this);
+}
+
+void Connection::Start() {
+  uv_tcp_nodelay(&tcp_, 1);
+  read_buf_.resize(kReadBufferBytes);
+  UpdateReading();
+  UpdateTimer();
+}
+
+void Connection::OnAlloc(uv_handle_t* h, size_t, uv_buf_t* buf) noexcept {
+  auto* self = static_cast<Connection*>(h->data);
+  *buf = uv_buf_init(self->read_buf_.data(), static_cast<unsigned>(self->read_buf_.size()));
+}
+
+void Connection::OnRead(uv_stream_t* s, ssize_t nread, const uv_buf_t*) noexcept {
+  static_cast<Connection*>(s->data)->HandleRead(nread);
+}
+
+void Connection::HandleRead(ssize_t nread) {
+  if (nread == 0) return;
+  if (nread < 0) {
+    // EOF or error. A request being answered still gets its answer written (if the peer only
+    // half-closed); otherwise there is nothing left to do.
+    read_eof_ = true;
+    if (busy_ && nread == UV_EOF) {
+      UpdateReading();
+      close_after_write_ = true;
+      return;
+    }
+    Close();
+    return;
+  }
+  parsed_.clear();
+  http::ParseError error = parser_.Feed(read_buf_.data(), static_cast<size_t>(nread), &parsed_);
+  for (auto& request : parsed_) queue_.push_back(std::move(request));
+  DispatchNext();
+  if (error != http::ParseError::kNone && !closing_) HandleParseError(error);
+  if (closing_) return;
+  Flush();
+  UpdateReading();
+  UpdateTimer();
+}
+
+void Connection::HandleParseError(http::ParseError error) {
+  // Answer the bad request after the good ones before it, then close.
+  ParseErrorAnswer answer = AnswerFor(error);
+  std::string body = api::ErrorBody(parser_.ErrorReason(), answer.type);
+  http::ResponseHead head{answer.status, http::kJson, {}, true};
+  read_eof_ = true;
+  if (busy_ || !queue_.empty()) {
+    // Earlier pipelined requests are still pending: answer them first, then this one.
+    http::AppendResponse(&deferred_error_, head, body, false);
+    return;
+  }
+  http::AppendResponse(&out_, head, body, false);
+  close_after_write_ = true;
+}
+
+// Hands queued requests to the handler one at a time. A handler that answers at once returns
+// here and the loop continues; re-entry from Respond() is a no-op.
+void Connection::DispatchNext() {
+  if (dispatching_) return;
+  dispatching_ = true;
+  while (!busy_ && !queue_.empty() && !closing_) {
+    busy_ = true;
+    handler_->OnRequest(this, queue_.front());
+  }
+  dispatching_ = false;
+  if (!busy_ && queue_.empty() && !deferred_error_.empty()) {
+    out_.append(deferred_error_);
+    deferred_error_.clear();
+    close_after_write_ = true;
+  }
+}
+
+void Connection::Respond(const http::ResponseHead& head, std::string_view body) {
+  if (!busy_ || queue_.empty()) return;
+  const http::Request& request = queue_.front();
+  bool close = head.close || !request.keep_alive;
+  bool head_only = request.method == http::Method::kHead;
+  if (close) {
+    http::ResponseHead closing = head;
+    closing.close = true;
+    http::AppendResponse(&out_, closing, body, head_only);
+    close_after_write_ = true;
+    queue_.clear();
+    deferred_error_.clear();
+  } else {
+    http::AppendResponse(&out_, head, body, head_only);
+    queue_.pop_front();
+  }
+  busy_ = false;
+  pending_tag = 0;
+  if (dispatching_) return;  // the dispatch loop continues and its caller flushes once
+  DispatchNext();
+  Flush();
+  UpdateReading();
+  UpdateTimer();
+}
+
+void Connection::Flush() {
+  if (write_pending_ || closing_) return;
+  if (out_.empty()) {
+    if (close_after_write_ && !busy_) Close();
+    return;
+  }
+  writing_.swap(out_);
+  out_.clear();
+  uv_buf_t buf = uv_buf_init(writing_.data(), static_cast<unsigned>(writing_.size()));
+  if (uv_write(&write_req_, stream(), &buf, 1, &Connection::OnWrite) != 0) {
+    Close();
+    return;
+  }
+  write_pending_ = true;
+}
+
+void Connection::OnWrite(uv_write_t* req, int status) noexcept {
+  static_cast<Connection*>(req->data)->WriteDone(status);
+}
+
+void Connection::WriteDone(int status) {
+  write_pending_ = false;
+  writing_.clear();
+  if (closing_) {
+    // The handles close after this callback; OnClosed frees us.
+    return;
+  }
+  if (status != 0) {
+    Close();
+    return;
+  }
+  Flush();
+}
+
+void Connection::UpdateReading() {
+  bool want = !closing_ && !read_eof_ && !close_after_write_ && queue_.size() < kMaxQueuedRequests;
+  if (want == reading_) return;
+  reading_ = want;
+  if (want) {
+    uv_read_start(stream(), &Connection::OnAlloc, &Connection::OnRead);
+  } else {
+    uv_read_stop(stream());
+  }
+}
+
+// One timer serves two limits: the time to receive a request's headers, and how long an idle
+// keep-alive connection may stay open.
+void Connection::UpdateTimer() {
+  if (closing_) return;
+  uint64_t timeout = 0;
+  if (parser_.InHeaders()) {
+    timeout = limits_.header_timeout_ms;
+  } else if (!busy_ && queue_.empty() && !parser_.InMessage()) {
+    timeout = limits_.keep_alive_timeout_ms;
+  }
+  if (timeout == 0) {
+    uv_timer_stop(&timer_);
+  } else {
+    uv_timer_start(&timer_, &Connection::OnTimer, timeout, 0);
+  }
+}
+
+void Connection::OnTimer(uv_timer_t* t) noexcept { static_cast<Connection*>(t->data)->HandleTimeout(); }
+
+void Connection::HandleTimeout() {
+  if (!parser_.InHeaders() || busy_) {
+    Close();  // idle keep-alive connection
+    return;
+  }
+  std::string body = api::ErrorBody("timed out waiting for the request headers", "RequestTimeout");
+  http::AppendResponse(&out_, http::ResponseHead{408, http::kJson, {}, true}, body, false);
+  close_after_write_ = true;
+  read_eof_ = true;
+  UpdateReading();
+  Flush();
+}
+
+void Connection::CloseWhenIdle() {
+  close_after_write_ = true;
+  read_eof_ = true;
+  if (closing_) return;
+  UpdateReading();
+  if (!busy_ && !write_pending_) Close();
+}
+
+void Connection::Close() {
+  if (closing_) return;
+  closing_ = true;
+  if (busy_) handler_->OnAbandoned(this);
+  busy_ = false;
+  queue_.clear();
+  owner_->Remove(this);
+  uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), &Connection::OnClosed);
+  uv_close(reinterpret_cast<uv_handle_t*>(&timer_), &Connection::OnClosed);
+}
+
+void Connection::OnClosed(uv_handle_t* h) noexcept {
+  auto* self = static_cast<Connection*>(h->data);
+  if (--self->open_handles_ == 0) delete self;
+}
+
+void ConnectionSet::Add(Connection* c) { connections_.insert(c); }
+
+void ConnectionSet::Remove(Connection* c) { connections_.erase(c); }
+
+void ConnectionSet::CloseAllWhenIdle() {
+  // CloseWhenIdle may remove the connection from the set: iterate over a copy.
+  std::vector<Connection*> all(connections_.begin(), connections_.end());
+  for (Connection* c : all) c->CloseWhenIdle();
+}
+
+}  // namespace gw::server

@@ -1,0 +1,41 @@
+// The listening TCP socket. Accepts connections and hands each to a new Connection that owns
+// itself from then on. Stop() closes the socket (new connections are refused) and leaves the
+// open connections to the ConnectionSet.
+#pragma once
+
+#include <uv.h>
+
+#include <string>
+
+#include "http/limits.h"
+#include "server/connection.h"
+
+namespace gw::server {
+
+class Listener {
+ public:
+  Listener(uv_loop_t* loop, const http::Limits& limits, ConnectionHandler* handler);
+  Listener(const Listener&) = delete;
+  Listener& operator=(const Listener&) = delete;
+
+  // Binds and listens. Returns 0 or a libuv error code (e.g. UV_EADDRINUSE).
+  int Listen(const std::string& host, int port);
+  // The port actually bound (useful with port 0).
+  int port() const;
+  void Stop();
+
+  ConnectionSet& connections() { return connections_; }
+
+ private:
+  static void OnConnection(uv_stream_t* server, int status) noexcept;
+  void Accept();
+
+  uv_loop_t* loop_;
+  const http::Limits& limits_;
+  ConnectionHandler* handler_;
+  uv_tcp_t tcp_;
+  bool listening_ = false;
+  ConnectionSet connections_;
+};
+
+}  // namespace gw::server

@@ -1,0 +1,177 @@
+#include "supervise/supervisor.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+
+#include "observability/log.h"
+
+namespace gw::supervise {
+
+extern "C" char** environ;
+
+Supervisor::Supervisor(uv_loop_t* loop, std::vector<std::string> command, Callbacks callbacks)
+    : loop_(loop), command_(std::move(command)), callbacks_(std::move(callbacks)) {
+  uv_timer_init(loop_, &restart_timer_);
+  uv_timer_init(loop_, &kill_timer_);
+  restart_timer_.data = kill_timer_.data = this;
+  open_timers_ = 2;
+}
+
+Supervisor::~Supervisor() { RemoveSocketDir(); }
+
+bool Supervisor::Prepare(std::string* error) {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string pattern = std::string(tmp != nullptr && *tmp ? tmp : "/tmp") + "/racetrack-gateway-XXXXXX";
+  if (mkdtemp(pattern.data()) == nullptr) {
+    *error = "cannot create a private directory for the worker socket: " + std::string(strerror(errno));
+    return false;
+  }
+  dir_ = pattern;
+  socket_path_ = dir_ + "/worker.sock";
+  address_ = "unix:" + socket_path_;
+  return true;
+}
+
+int Supervisor::Start() {
+  unlink(socket_path_.c_str());  // a stale socket of the previous incarnation
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (std::strncmp(*e, kWorkerAddressEnv, std::strlen(kWorkerAddressEnv)) == 0 &&
+        (*e)[std::strlen(kWorkerAddressEnv)] == '=') {
+      continue;
+    }
+    env_strings.emplace_back(*e);
+  }
+  env_strings.push_back(std::string(kWorkerAddressEnv) + "=" + address_);
+  std::vector<char*> env;
+  for (auto& s : env_strings) env.push_back(s.data());
+  env.push_back(nullptr);
+  std::vector<char*> args;
+  for (auto& s : command_) args.push_back(s.data());
+  args.push_back(nullptr);
+
+  uv_stdio_container_t stdio[3];
+  for (int fd = 0; fd < 3; ++fd) {
+    stdio[fd].flags = UV_INHERIT_FD;
+    stdio[fd].data.fd = fd;
+  }
+  uv_process_options_t options{};
+  options.exit_cb = &Supervisor::OnExit;
+  options.file = args[0];
+  options.args = args.data();
+  options.env = env.data();
+  options.stdio_count = 3;
+  options.stdio = stdio;
+  process_.data = this;
+  int rc = uv_spawn(loop_, &process_, &options);
+  process_handle_open_ = true;
+  if (rc != 0) {
+    // libuv initialised the handle even on failure; it must still be closed.
+    CloseProcessHandle();
+    return rc;
+  }
+  running_ = true;
+  started_at_ms_ = uv_now(loop_);
+  log::Info("worker started: pid " + std::to_string(process_.pid) + ", " + command_[0]);
+  if (callbacks_.on_spawn) callbacks_.on_spawn();
+  return 0;
+}
+
+void Supervisor::OnExit(uv_process_t* process, int64_t exit_status, int term_signal) noexcept {
+  static_cast<Supervisor*>(process->data)->HandleExit(exit_status, term_signal);
+}
+
+void Supervisor::HandleExit(int64_t exit_status, int term_signal) {
+  running_ = false;
+  CloseProcessHandle();
+  std::string reason = term_signal != 0
+                           ? "the worker was killed by signal " + std::to_string(term_signal)
+                           : "the worker exited with code " + std::to_string(exit_status);
+  if (stopping_) {
+    log::Info(reason);
+    uv_timer_stop(&kill_timer_);
+    return;
+  }
+  if (uv_now(loop_) - started_at_ms_ >= kStableRunMs) backoff_ms_ = kInitialBackoffMs;
+  log::Error(reason + "; restarting it in " + std::to_string(backoff_ms_) + " ms");
+  if (callbacks_.on_exit) callbacks_.on_exit(reason);
+  ScheduleRestart();
+}
+
+void Supervisor::CloseProcessHandle() {
+  uv_close(reinterpret_cast<uv_handle_t*>(&process_), [](uv_handle_t* h) {
+    auto* self = static_cast<Supervisor*>(h->data);
+    self->process_handle_open_ = false;
+    if (self->stopping_) self->FinishStop();
+  });
+}
+
+void Supervisor::ScheduleRestart() {
+  uv_timer_start(
+      &restart_timer_,
+      [](uv_timer_t* t) noexcept {
+        auto* self = static_cast<Supervisor*>(t->data);
+        if (self->stopping_ || self->process_handle_open_) {
+          if (!self->stopping_) self->ScheduleRestart();
+          return;
+        }
+        ++self->restarts_;
+        if (int rc = self->Start(); rc != 0) {
+          log::Error("cannot restart the worker: " + std::string(uv_strerror(rc)));
+          self->ScheduleRestart();
+        }
+      },
+      backoff_ms_, 0);
+  backoff_ms_ = std::min(backoff_ms_ * 2, kMaxBackoffMs);
+}
+
+void Supervisor::Stop(std::function<void()> done) {
+  stopping_ = true;
+  stopped_ = std::move(done);
+  uv_timer_stop(&restart_timer_);
+  if (running_) {
+    uv_process_kill(&process_, SIGTERM);
+    uv_timer_start(
+        &kill_timer_,
+        [](uv_timer_t* t) noexcept {
+          auto* self = static_cast<Supervisor*>(t->data);
+          if (!self->running_) return;
+          log::Warn("the worker did not stop within the grace period; killing it");
+          uv_process_kill(&self->process_, SIGKILL);
+        },
+        kStopGraceMs, 0);
+    return;
+  }
+  if (!process_handle_open_) FinishStop();
+}
+
+void Supervisor::FinishStop() {
+  RemoveSocketDir();
+  auto close_timer = [](uv_timer_t* t) {
+    if (uv_is_closing(reinterpret_cast<uv_handle_t*>(t))) return;
+    uv_close(reinterpret_cast<uv_handle_t*>(t), [](uv_handle_t* h) {
+      auto* self = static_cast<Supervisor*>(h->data);
+      if (--self->open_timers_ == 0 && self->stopped_) {
+        auto done = std::move(self->stopped_);
+        self->stopped_ = nullptr;
+        done();
+      }
+    });
+  };
+  close_timer(&restart_timer_);
+  close_timer(&kill_timer_);
+}
+
+void Supervisor::RemoveSocketDir() {
+  if (dir_.empty()) return;
+  unlink(socket_path_.c_str());
+  rmdir(dir_.c_str());
+  dir_.clear();
+}
+
+}  // namespace gw::supervise

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs everything the build, the tests and the benchmarks need on Debian 12.
+# Idempotent: packages already present are left alone. Used by README, .ci/run and the Dockerfile.
+#   scripts/install-deps.sh            build + test dependencies
+#   scripts/install-deps.sh --runtime  only the shared libraries the gateway and workers need at run time
+set -euo pipefail
+
+build_packages=(
+  build-essential cmake ninja-build ccache pkg-config git
+  libuv1-dev node-llhttp libsimdjson-dev prometheus-cpp-dev libspdlog-dev libyaml-cpp-dev
+  libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
+  nlohmann-json3-dev libgtest-dev libgmock-dev
+  python3 python3-venv curl procps wrk util-linux
+)
+runtime_packages=(
+  libuv1 libsimdjson14 libprometheus-cpp-core1.0 libspdlog1.10 libyaml-cpp0.7
+  libgrpc++1.51 libprotobuf32 ca-certificates
+)
+
+packages=("${build_packages[@]}")
+[ "${1:-}" = "--runtime" ] && packages=("${runtime_packages[@]}")
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+echo "install-deps: installing ${missing[*]}"
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,467 @@
+// The worker runtime end to end in one process: a WorkerServer on a unix socket in a temp dir,
+// driven by the generated sync client stubs. Waits are on conditions (gates, stream reads,
+// WaitLoaded), never on sleeps for synchronisation.
+#include "racetrack/internal/worker_server.h"
+
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <filesystem>
+#include <future>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "racetrack/job.h"
+#include "racetrack/worker/v1/worker.grpc.pb.h"
+
+namespace racetrack::internal {
+namespace {
+
+namespace v1 = racetrack::worker::v1;
+namespace health = grpc::health::v1;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+constexpr milliseconds kWait{10000};
+
+// A one-shot gate that tests open and jobs wait on.
+class Gate {
+ public:
+  void Open() {
+    {
+      std::lock_guard lock(mu_);
+      open_ = true;
+    }
+    cv_.notify_all();
+  }
+  bool Wait(milliseconds timeout = kWait) {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, timeout, [this] { return open_; });
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool open_ = false;
+};
+
+// What a test shares with its job: a gate for {"wait": true} calls and a count of runs.
+struct Probe {
+  Gate release;
+  std::mutex mu;
+  std::condition_variable cv;
+  int started = 0;
+  int finished = 0;
+
+  void Count(int Probe::*counter) {
+    {
+      std::lock_guard lock(mu);
+      ++(this->*counter);
+    }
+    cv.notify_all();
+  }
+  bool WaitCount(int Probe::*counter, int n) {
+    std::unique_lock lock(mu);
+    return cv.wait_for(lock, kWait, [&] { return this->*counter >= n; });
+  }
+};
+
+bool IsPrime(long n) {
+  if (n < 2) return false;
+  for (long d = 2; d * d <= n; ++d) {
+    if (n % d == 0) return false;
+  }
+  return true;
+}
+
+class TestJob : public Job {
+ public:
+  explicit TestJob(std::shared_ptr<Probe> probe) : probe_(std::move(probe)) {}
+
+  Json Perform(const Json& args) override {
+    probe_->Count(&Probe::started);
+    if (args.value("wait", false)) probe_->release.Wait();
+    Json result = IsPrime(args.at("number").get<long>());
+    probe_->Count(&Probe::finished);
+    return result;
+  }
+  std::optional<Json> InputExample() const override { return Json{{"number", 7907}}; }
+  std::string Docstring() const override { return "Check if a number is prime"; }
+  Json Parameters() const override {
+    return Json::array({{{"name", "number"}, {"type", "int"}}});
+  }
+
+ private:
+  std::shared_ptr<Probe> probe_;
+};
+
+v1::Call MakeCall(std::uint64_t id, const std::string& payload, std::uint32_t timeout_ms = 0) {
+  v1::Call call;
+  call.set_id(id);
+  call.set_endpoint("/perform");
+  call.set_method("POST");
+  call.set_payload_json(payload);
+  call.set_timeout_ms(timeout_ms);
+  return call;
+}
+
+// One Calls stream seen from the gateway's side.
+class CallsClient {
+ public:
+  explicit CallsClient(v1::Worker::Stub& stub) {
+    context_.set_deadline(std::chrono::system_clock::now() + seconds(30));
+    stream_ = stub.Calls(&context_);
+  }
+
+  std::uint64_t Send(std::vector<v1::Call> calls, std::vector<std::uint64_t> cancel_ids = {}) {
+    v1::CallBatch batch;
+    batch.set_seq(++seq_);
+    for (v1::Call& call : calls) *batch.add_calls() = std::move(call);
+    for (std::uint64_t id : cancel_ids) batch.add_cancel_ids(id);
+    EXPECT_TRUE(stream_->Write(batch));
+    return seq_;
+  }
+
+  // Reads one message; false when the stream ended.
+  bool Read(v1::ReplyBatch& batch) {
+    if (!stream_->Read(&batch)) return false;
+    max_ack_ = std::max(max_ack_, batch.ack_seq());
+    for (const v1::Reply& reply : batch.replies()) replies_[reply.id()] = reply;
+    return true;
+  }
+
+  // Reads until `count` replies in total have arrived.
+  bool ReadReplies(std::size_t count) {
+    v1::ReplyBatch batch;
+    while (replies_.size() < count) {
+      if (!Read(batch)) return false;
+    }
+    return true;
+  }
+
+  // Reads until the worker has acknowledged `seq`.
+  bool ReadAck(std::uint64_t seq) {
+    v1::ReplyBatch batch;
+    while (max_ack_ < seq) {
+      if (!Read(batch)) return false;
+    }
+    return true;
+  }
+
+  grpc::Status Finish() {
+    stream_->WritesDone();
+    v1::ReplyBatch batch;
+    while (Read(batch)) {
+    }
+    return stream_->Finish();
+  }
+
+  void Cancel() { context_.TryCancel(); }
+
+  const std::map<std::uint64_t, v1::Reply>& replies() const { return replies_; }
+  std::uint64_t max_ack() const { return max_ack_; }
+
+ private:
+  grpc::ClientContext context_;
+  std::unique_ptr<grpc::ClientReaderWriter<v1::CallBatch, v1::ReplyBatch>> stream_;
+  std::uint64_t seq_ = 0;
+  std::uint64_t max_ack_ = 0;
+  std::map<std::uint64_t, v1::Reply> replies_;
+};
+
+class WorkerServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/rt_sdk_test_XXXXXX";
+    ASSERT_NE(mkdtemp(pattern), nullptr);
+    dir_ = pattern;
+  }
+
+  void TearDown() override {
+    server_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  void StartServer(JobFactory factory, std::size_t threads = 2) {
+    WorkerOptions options;
+    options.address = "unix:" + dir_ + "/worker.sock";
+    options.class_name = "TestJob";
+    options.threads = threads;
+    server_ = std::make_unique<WorkerServer>(options, std::move(factory));
+    std::string error;
+    ASSERT_TRUE(server_->Start(error)) << error;
+    auto channel = grpc::CreateChannel(options.address, grpc::InsecureChannelCredentials());
+    stub_ = v1::Worker::NewStub(channel);
+    health_ = health::Health::NewStub(channel);
+  }
+
+  void StartReady(std::size_t threads = 2) {
+    StartServer([probe = probe_] { return std::make_unique<TestJob>(probe); }, threads);
+    ASSERT_EQ(server_->WaitLoaded(kWait), LoadState::kReady);
+  }
+
+  v1::JobDescription Describe() {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + kWait);
+    v1::JobDescription description;
+    const grpc::Status status = stub_->Describe(&context, v1::DescribeRequest(), &description);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return description;
+  }
+
+  health::HealthCheckResponse::ServingStatus CheckHealth(const std::string& service = "") {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + kWait);
+    health::HealthCheckRequest request;
+    request.set_service(service);
+    health::HealthCheckResponse response;
+    const grpc::Status status = health_->Check(&context, request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response.status();
+  }
+
+  std::string dir_;
+  std::shared_ptr<Probe> probe_ = std::make_shared<Probe>();
+  std::unique_ptr<WorkerServer> server_;
+  std::unique_ptr<v1::Worker::Stub> stub_;
+  std::unique_ptr<health::Health::Stub> health_;
+};
+
+TEST_F(WorkerServerTest, DescribesLoadingThenReady) {
+  auto constructed = std::make_shared<Gate>();
+  StartServer([constructed, probe = probe_] {
+    constructed->Wait();
+    return std::make_unique<TestJob>(probe);
+  });
+
+  const v1::JobDescription loading = Describe();
+  EXPECT_EQ(loading.state(), v1::WORKER_STATE_LOADING);
+  EXPECT_EQ(loading.class_name(), "TestJob");
+  EXPECT_EQ(loading.sdk(), "cpp/0.1.0");
+  EXPECT_EQ(loading.max_concurrency(), 2u);
+  EXPECT_EQ(loading.endpoints_size(), 0);
+  EXPECT_EQ(CheckHealth(), health::HealthCheckResponse::NOT_SERVING);
+  EXPECT_EQ(CheckHealth("racetrack.worker.v1.Worker"), health::HealthCheckResponse::NOT_SERVING);
+
+  constructed->Open();
+  ASSERT_EQ(server_->WaitLoaded(kWait), LoadState::kReady);
+  EXPECT_EQ(CheckHealth(), health::HealthCheckResponse::SERVING);
+  const v1::JobDescription ready = Describe();
+  EXPECT_EQ(ready.state(), v1::WORKER_STATE_READY);
+  EXPECT_EQ(ready.init_error(), "");
+  EXPECT_EQ(ready.class_name(), "TestJob");
+  EXPECT_EQ(ready.parameters_json(), R"([{"name":"number","type":"int"}])");
+  ASSERT_EQ(ready.endpoints_size(), 1);
+  const v1::Endpoint& perform = ready.endpoints(0);
+  EXPECT_EQ(perform.path(), "/perform");
+  EXPECT_EQ(perform.kind(), v1::ENDPOINT_KIND_PERFORM);
+  ASSERT_EQ(perform.methods_size(), 1);
+  EXPECT_EQ(perform.methods(0), "POST");
+  EXPECT_EQ(perform.summary(), "Call main action");
+  EXPECT_EQ(perform.description(), "Check if a number is prime");
+  EXPECT_EQ(perform.input_example_json(), R"({"number":7907})");
+}
+
+TEST_F(WorkerServerTest, HealthWatchFollowsLoading) {
+  auto constructed = std::make_shared<Gate>();
+  StartServer([constructed, probe = probe_] {
+    constructed->Wait();
+    return std::make_unique<TestJob>(probe);
+  });
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + kWait);
+  auto watch = health_->Watch(&context, health::HealthCheckRequest());
+  health::HealthCheckResponse response;
+  ASSERT_TRUE(watch->Read(&response));
+  EXPECT_EQ(response.status(), health::HealthCheckResponse::NOT_SERVING);
+  constructed->Open();
+  ASSERT_TRUE(watch->Read(&response));
+  EXPECT_EQ(response.status(), health::HealthCheckResponse::SERVING);
+  context.TryCancel();
+}
+
+TEST_F(WorkerServerTest, UnknownHealthServiceIsNotFound) {
+  StartReady();
+  grpc::ClientContext context;
+  health::HealthCheckRequest request;
+  request.set_service("nope");
+  health::HealthCheckResponse response;
+  EXPECT_EQ(health_->Check(&context, request, &response).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(WorkerServerTest, InitFailureIsDescribedAndCallsAreRefused) {
+  StartServer([]() -> std::unique_ptr<Job> { throw std::runtime_error("model file is missing"); });
+  ASSERT_EQ(server_->WaitLoaded(kWait), LoadState::kFailed);
+  const v1::JobDescription failed = Describe();
+  EXPECT_EQ(failed.state(), v1::WORKER_STATE_FAILED);
+  EXPECT_EQ(failed.init_error(), "model file is missing, cause=runtime_error, traceback=");
+  EXPECT_EQ(CheckHealth(), health::HealthCheckResponse::NOT_SERVING);
+
+  CallsClient client(*stub_);
+  client.Send({MakeCall(1, R"({"number":7})")});
+  ASSERT_TRUE(client.ReadReplies(1));
+  const v1::Reply& reply = client.replies().at(1);
+  ASSERT_TRUE(reply.has_error());
+  EXPECT_EQ(reply.error().http_status(), 503u);
+  EXPECT_EQ(reply.error().type(), "JobNotReady");
+}
+
+TEST_F(WorkerServerTest, BatchOfThreeRoundTrip) {
+  StartReady();
+  CallsClient client(*stub_);
+  const std::uint64_t seq = client.Send({MakeCall(11, R"({"number":7907})"),
+                                         MakeCall(12, R"({"number":10})"),
+                                         MakeCall(13, R"({"number":2})")});
+  ASSERT_TRUE(client.ReadReplies(3));
+  EXPECT_EQ(client.max_ack(), seq);
+  ASSERT_EQ(client.replies().size(), 3u);
+  EXPECT_EQ(client.replies().at(11).result_json(), "true");
+  EXPECT_EQ(client.replies().at(12).result_json(), "false");
+  EXPECT_EQ(client.replies().at(13).result_json(), "true");
+  EXPECT_TRUE(client.Finish().ok());
+}
+
+TEST_F(WorkerServerTest, JobErrorsAndUnknownEndpoints) {
+  StartReady();
+  CallsClient client(*stub_);
+  v1::Call unknown = MakeCall(2, "{}");
+  unknown.set_endpoint("/nope");
+  client.Send({MakeCall(1, R"({"numbr":7})"), std::move(unknown)});
+  ASSERT_TRUE(client.ReadReplies(2));
+  const v1::JobError& missing = client.replies().at(1).error();
+  EXPECT_EQ(missing.http_status(), 400u);
+  EXPECT_EQ(missing.type(), "ValueError");
+  EXPECT_EQ(missing.message().rfind("failed to call a function: ", 0), 0u);
+  EXPECT_EQ(client.replies().at(2).error().http_status(), 404u);
+  EXPECT_EQ(client.replies().at(2).error().type(), "EntityNotFound");
+}
+
+TEST_F(WorkerServerTest, SlowCallIsAcknowledgedBeforeItsReply) {
+  StartReady();
+  CallsClient client(*stub_);
+  const std::uint64_t seq = client.Send({MakeCall(1, R"({"number":7,"wait":true})")});
+  v1::ReplyBatch first;
+  ASSERT_TRUE(client.Read(first));
+  EXPECT_EQ(first.ack_seq(), seq);
+  EXPECT_EQ(first.replies_size(), 0);
+
+  probe_->release.Open();
+  ASSERT_TRUE(client.ReadReplies(1));
+  EXPECT_EQ(client.replies().at(1).result_json(), "true");
+}
+
+TEST_F(WorkerServerTest, CancelledCallIsNotRun) {
+  StartReady(/*threads=*/1);
+  CallsClient client(*stub_);
+  client.Send({MakeCall(1, R"({"number":7,"wait":true})")});
+  ASSERT_TRUE(probe_->WaitCount(&Probe::started, 1));  // the only thread is now busy
+  client.Send({MakeCall(2, R"({"number":7})")});
+  const std::uint64_t cancel_seq = client.Send({}, {2});
+  ASSERT_TRUE(client.ReadAck(cancel_seq));
+
+  probe_->release.Open();
+  ASSERT_TRUE(client.ReadReplies(2));
+  EXPECT_EQ(client.replies().at(1).result_json(), "true");
+  const v1::Reply& cancelled = client.replies().at(2);
+  ASSERT_TRUE(cancelled.has_error());
+  EXPECT_EQ(cancelled.error().http_status(), 499u);
+  EXPECT_EQ(cancelled.error().type(), "Cancelled");
+  std::lock_guard lock(probe_->mu);
+  EXPECT_EQ(probe_->started, 1);
+}
+
+TEST_F(WorkerServerTest, CallThatWaitedPastItsTimeoutIsNotRun) {
+  StartReady(/*threads=*/1);
+  CallsClient client(*stub_);
+  client.Send({MakeCall(1, R"({"number":7,"wait":true})")});
+  ASSERT_TRUE(probe_->WaitCount(&Probe::started, 1));
+  const std::uint64_t seq = client.Send({MakeCall(2, R"({"number":7})", /*timeout_ms=*/1)});
+  ASSERT_TRUE(client.ReadAck(seq));
+  // Let the queued call's 1 ms deadline pass (a deadline, not a synchronisation point).
+  std::this_thread::sleep_for(milliseconds(20));
+
+  probe_->release.Open();
+  ASSERT_TRUE(client.ReadReplies(2));
+  const v1::Reply& timed_out = client.replies().at(2);
+  ASSERT_TRUE(timed_out.has_error());
+  EXPECT_EQ(timed_out.error().http_status(), 504u);
+  EXPECT_EQ(timed_out.error().type(), "Timeout");
+}
+
+TEST_F(WorkerServerTest, ReplyAfterTheStreamIsGoneIsDropped) {
+  StartReady();
+  {
+    CallsClient gone(*stub_);
+    const std::uint64_t seq = gone.Send({MakeCall(1, R"({"number":7,"wait":true})")});
+    ASSERT_TRUE(gone.ReadAck(seq));
+    gone.Cancel();
+    gone.Finish();
+  }
+  probe_->release.Open();
+  ASSERT_TRUE(probe_->WaitCount(&Probe::finished, 1));
+
+  CallsClient fresh(*stub_);
+  fresh.Send({MakeCall(5, R"({"number":4})")});
+  ASSERT_TRUE(fresh.ReadReplies(1));
+  EXPECT_EQ(fresh.replies().at(5).result_json(), "false");
+}
+
+TEST_F(WorkerServerTest, ConcurrentStreamsAreIndependent) {
+  StartReady();
+  CallsClient first(*stub_);
+  CallsClient second(*stub_);
+  first.Send({MakeCall(1, R"({"number":3})")});
+  second.Send({MakeCall(1, R"({"number":4})")});
+  ASSERT_TRUE(first.ReadReplies(1));
+  ASSERT_TRUE(second.ReadReplies(1));
+  EXPECT_EQ(first.replies().at(1).result_json(), "true");
+  EXPECT_EQ(second.replies().at(1).result_json(), "false");
+}
+
+TEST_F(WorkerServerTest, ShutdownAnswersInFlightCallsThenEndsStreams) {
+  StartReady();
+  CallsClient client(*stub_);
+  const std::uint64_t seq = client.Send({MakeCall(1, R"({"number":7,"wait":true})")});
+  ASSERT_TRUE(client.ReadAck(seq));
+
+  const auto started = std::chrono::steady_clock::now();
+  auto shutdown = std::async(std::launch::async, [this] { server_->Shutdown(seconds(5)); });
+  probe_->release.Open();
+  ASSERT_TRUE(client.ReadReplies(1));
+  EXPECT_EQ(client.replies().at(1).result_json(), "true");
+  v1::ReplyBatch batch;
+  while (client.Read(batch)) {
+  }
+  shutdown.get();
+  // The idle stream was ended by the drain, not by the 5 s deadline.
+  EXPECT_LT(std::chrono::steady_clock::now() - started, seconds(4));
+  EXPECT_EQ(client.Finish().error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST_F(WorkerServerTest, ServesOnTcpWithAnEphemeralPort) {
+  WorkerOptions options;
+  options.address = "127.0.0.1:0";
+  options.class_name = "TestJob";
+  WorkerServer server(options, [probe = probe_] { return std::make_unique<TestJob>(probe); });
+  std::string error;
+  ASSERT_TRUE(server.Start(error)) << error;
+  ASSERT_GT(server.port(), 0);
+  ASSERT_EQ(server.WaitLoaded(kWait), LoadState::kReady);
+  auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(server.port()),
+                                     grpc::InsecureChannelCredentials());
+  auto stub = v1::Worker::NewStub(channel);
+  CallsClient client(*stub);
+  client.Send({MakeCall(1, R"({"number":13})")});
+  ASSERT_TRUE(client.ReadReplies(1));
+  EXPECT_EQ(client.replies().at(1).result_json(), "true");
+}
+
+}  // namespace
+}  // namespace racetrack::internal

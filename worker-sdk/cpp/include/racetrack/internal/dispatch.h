@@ -1,0 +1,30 @@
+// Runs one call against a loaded job: parses the JSON payload, calls the endpoint and serialises
+// the result, turning every failure into an ErrorInfo. This is the whole job-facing side of a
+// call; the transport (call_stream.cc) never sees a Json value. Internal; exposed for tests.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "racetrack/internal/error_mapping.h"
+#include "racetrack/job.h"
+
+namespace racetrack::internal {
+
+inline constexpr std::string_view kPerformPath = "/perform";
+
+struct CallOutcome {
+  bool ok = false;
+  std::string result_json;  // compact JSON text when ok
+  ErrorInfo error;          // when !ok
+};
+
+CallOutcome InvokeJob(Job& job, std::string_view endpoint, std::string_view payload_json);
+
+// Serialises a job's result compactly; NaN and infinities give 400 "ValueError" like the
+// original's json.dumps(allow_nan=False).
+CallOutcome SerializeResult(const Json& result);
+
+CallOutcome ErrorOutcome(int http_status, std::string type, std::string message);
+
+}  // namespace racetrack::internal

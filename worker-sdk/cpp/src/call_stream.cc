@@ -1,0 +1,185 @@
+// The Calls stream reactor: reads, pool hand-off, merged reply writes.
+#include "call_stream.h"
+
+#include <string>
+#include <utility>
+
+#include "job_host.h"
+
+namespace racetrack::internal {
+namespace v1 = racetrack::worker::v1;
+using Clock = std::chrono::steady_clock;
+
+std::shared_ptr<CallStream> CallStream::Open(JobHost& host, CallPool& pool,
+                                             DoneCallback on_done) {
+  auto stream = std::make_shared<CallStream>(host, pool, std::move(on_done));
+  stream->self_ = stream;
+  // Headers go out at once so that the gateway sees the stream established before any reply.
+  stream->StartSendInitialMetadata();
+  stream->StartRead(&stream->read_batch_);
+  return stream;
+}
+
+CallStream::CallStream(JobHost& host, CallPool& pool, DoneCallback on_done)
+    : host_(host), pool_(pool), on_done_(std::move(on_done)) {}
+
+void CallStream::OnReadDone(bool ok) {
+  if (!ok) {
+    std::unique_lock lock(mu_);
+    reads_done_ = true;
+    const Next next = DecideLocked();
+    lock.unlock();
+    Start(next);
+    return;
+  }
+  const Clock::time_point now = Clock::now();
+  tasks_.clear();
+  tasks_.reserve(read_batch_.calls_size());
+  for (v1::Call& call : *read_batch_.mutable_calls()) {
+    tasks_.push_back(CallTask{shared_from_this(), std::move(call), now});
+  }
+  std::unique_lock lock(mu_);
+  read_seq_ = read_batch_.seq();
+  for (const CallTask& task : tasks_) queued_.emplace(task.call.id(), false);
+  in_flight_ += tasks_.size();
+  for (const std::uint64_t id : read_batch_.cancel_ids()) {
+    if (auto it = queued_.find(id); it != queued_.end()) it->second = true;
+  }
+  const bool keep_reading = !finished_;
+  const Next next = DecideLocked();
+  lock.unlock();
+
+  if (keep_reading) pool_.Submit(tasks_);
+  tasks_.clear();
+  Start(next);
+  if (keep_reading) {
+    read_batch_.Clear();
+    StartRead(&read_batch_);
+  }
+}
+
+void CallStream::Execute(CallTask& task) {
+  if (abandoned_.load(std::memory_order_relaxed)) return;
+  const v1::Call& call = task.call;
+  bool cancelled = false;
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = queued_.find(call.id()); it != queued_.end()) {
+      cancelled = it->second;
+      queued_.erase(it);
+    }
+  }
+  if (cancelled) {
+    Complete(call.id(), ErrorOutcome(499, "Cancelled", "the call was cancelled before it started"));
+    return;
+  }
+  if (call.timeout_ms() > 0) {
+    const auto waited =
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - task.received);
+    if (waited.count() >= static_cast<std::int64_t>(call.timeout_ms())) {
+      Complete(call.id(), ErrorOutcome(504, "Timeout",
+                                       "the call waited " + std::to_string(waited.count()) +
+                                           " ms for a worker thread, past its timeout of " +
+                                           std::to_string(call.timeout_ms()) + " ms"));
+      return;
+    }
+  }
+  Complete(call.id(), host_.Invoke(call.endpoint(), call.payload_json()));
+}
+
+void CallStream::Complete(std::uint64_t id, CallOutcome&& outcome) {
+  std::unique_lock lock(mu_);
+  --in_flight_;
+  if (!finished_ && !broken_) {
+    v1::Reply* reply = pending_.add_replies();
+    reply->set_id(id);
+    if (outcome.ok) {
+      reply->set_result_json(std::move(outcome.result_json));
+    } else {
+      v1::JobError* error = reply->mutable_error();
+      error->set_http_status(static_cast<std::uint32_t>(outcome.error.http_status));
+      error->set_type(std::move(outcome.error.type));
+      error->set_message(std::move(outcome.error.message));
+    }
+  }
+  const Next next = DecideLocked();
+  lock.unlock();
+  Start(next);
+}
+
+void CallStream::Drain() {
+  std::unique_lock lock(mu_);
+  draining_ = true;
+  const Next next = DecideLocked();
+  lock.unlock();
+  Start(next);
+}
+
+void CallStream::OnWriteDone(bool ok) {
+  std::unique_lock lock(mu_);
+  write_outstanding_ = false;
+  if (!ok) MarkBrokenLocked();
+  const Next next = DecideLocked();
+  lock.unlock();
+  Start(next);
+}
+
+void CallStream::OnCancel() {
+  std::unique_lock lock(mu_);
+  MarkBrokenLocked();
+  const Next next = DecideLocked();
+  lock.unlock();
+  Start(next);
+}
+
+void CallStream::OnDone() {
+  if (on_done_) on_done_(this);
+  // The last reference may be this one; nothing touches members after it goes.
+  std::shared_ptr<CallStream> self = std::move(self_);
+}
+
+void CallStream::MarkBrokenLocked() {
+  broken_ = true;
+  abandoned_.store(true, std::memory_order_relaxed);
+  pending_.Clear();
+  queued_.clear();
+}
+
+CallStream::Next CallStream::DecideLocked() {
+  Next next;
+  if (finished_ || write_outstanding_) return next;
+  if (!broken_ && (pending_.replies_size() > 0 || read_seq_ != acked_seq_)) {
+    // Hand everything pending to one write; pending_ takes the sent buffer's emptied messages.
+    writing_.Swap(&pending_);
+    pending_.Clear();
+    writing_.set_ack_seq(read_seq_);
+    acked_seq_ = read_seq_;
+    write_outstanding_ = true;
+    next.write = true;
+    return next;
+  }
+  const bool answered = in_flight_ == 0;
+  if (broken_) {
+    next.status = grpc::Status(grpc::StatusCode::CANCELLED, "the calls stream was cancelled");
+  } else if (reads_done_ && answered) {
+    next.status = grpc::Status::OK;
+  } else if (draining_ && answered) {
+    next.status = grpc::Status(grpc::StatusCode::UNAVAILABLE, "the worker is shutting down");
+  } else {
+    return next;
+  }
+  finished_ = true;
+  abandoned_.store(true, std::memory_order_relaxed);
+  next.finish = true;
+  return next;
+}
+
+void CallStream::Start(const Next& next) {
+  if (next.write) {
+    StartWrite(&writing_);
+  } else if (next.finish) {
+    Finish(next.status);
+  }
+}
+
+}  // namespace racetrack::internal

@@ -1,0 +1,112 @@
+// Loading the job in the background, and Describe.
+#include "job_host.h"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <exception>
+
+namespace racetrack::internal {
+namespace v1 = racetrack::worker::v1;
+
+namespace {
+
+constexpr char kSdkName[] = "cpp/" RT_SDK_VERSION;
+
+void SetFromEnv(const char* name, std::string* field) {
+  if (const char* value = std::getenv(name); value != nullptr) *field = value;
+}
+
+}  // namespace
+
+JobHost::JobHost(std::string class_name, JobFactory factory, std::uint32_t max_concurrency)
+    : class_name_(std::move(class_name)),
+      max_concurrency_(max_concurrency),
+      factory_(std::move(factory)) {}
+
+JobHost::~JobHost() {
+  if (loader_.joinable()) loader_.join();
+}
+
+void JobHost::StartLoading(std::function<void(LoadState)> on_loaded) {
+  loader_ = std::thread([this, on_loaded = std::move(on_loaded)] { Load(on_loaded); });
+}
+
+void JobHost::Load(const std::function<void(LoadState)>& on_loaded) {
+  spdlog::info("loaded job class: {}", class_name_);
+  LoadState outcome = LoadState::kReady;
+  try {
+    job_ = factory_();
+    BuildDescription();
+    spdlog::debug("Job instance created");
+  } catch (...) {
+    job_.reset();
+    init_error_ = FormatInitError(std::current_exception());
+    spdlog::error("Initialization error: {}", init_error_);
+    outcome = LoadState::kFailed;
+  }
+  // Describe changes first, then health (on_loaded), and WaitLoaded returns after both.
+  state_.store(outcome, std::memory_order_release);
+  if (on_loaded) on_loaded(outcome);
+  {
+    std::lock_guard lock(mu_);
+    settled_ = true;
+  }
+  settled_cv_.notify_all();
+}
+
+// Asks the job for its docs once, so that Describe never calls into job code.
+void JobHost::BuildDescription() {
+  v1::Endpoint* perform = ready_description_.add_endpoints();
+  perform->set_path(std::string(kPerformPath));
+  perform->add_methods("POST");
+  perform->set_kind(v1::ENDPOINT_KIND_PERFORM);
+  perform->set_summary("Call main action");
+  perform->set_description(job_->Docstring());
+  if (const std::optional<Json> example = job_->InputExample(); example.has_value()) {
+    perform->set_input_example_json(example->dump());
+  }
+  ready_description_.set_parameters_json(job_->Parameters().dump());
+}
+
+LoadState JobHost::WaitLoaded(std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(mu_);
+  settled_cv_.wait_for(lock, timeout, [this] { return settled_; });
+  return state();
+}
+
+void JobHost::Describe(v1::JobDescription& out) const {
+  const LoadState state = this->state();
+  if (state == LoadState::kReady) out = ready_description_;
+  switch (state) {
+    case LoadState::kLoading:
+      out.set_state(v1::WORKER_STATE_LOADING);
+      break;
+    case LoadState::kReady:
+      out.set_state(v1::WORKER_STATE_READY);
+      break;
+    case LoadState::kFailed:
+      out.set_state(v1::WORKER_STATE_FAILED);
+      out.set_init_error(init_error_);
+      break;
+  }
+  out.set_class_name(class_name_);
+  out.set_max_concurrency(max_concurrency_);
+  out.set_sdk(kSdkName);
+  SetFromEnv("JOB_NAME", out.mutable_job_name());
+  SetFromEnv("JOB_VERSION", out.mutable_job_version());
+}
+
+CallOutcome JobHost::Invoke(std::string_view endpoint, std::string_view payload_json) {
+  switch (state()) {
+    case LoadState::kReady:
+      return InvokeJob(*job_, endpoint, payload_json);
+    case LoadState::kLoading:
+      return ErrorOutcome(503, "JobNotReady", "the job is still loading");
+    case LoadState::kFailed:
+      break;
+  }
+  return ErrorOutcome(503, "JobNotReady", "the job failed to initialize: " + init_error_);
+}
+
+}  // namespace racetrack::internal

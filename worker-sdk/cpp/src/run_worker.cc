@@ -1,0 +1,75 @@
+// The worker process's main loop: options, server start, wait for SIGTERM/SIGINT, drain.
+#include <pthread.h>
+#include <signal.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
+#include "racetrack/internal/worker_server.h"
+#include "racetrack/serve.h"
+
+namespace racetrack::internal {
+namespace {
+
+constexpr std::chrono::seconds kShutdownGrace{5};
+
+// Worker logs go to stderr, marked so that they are told apart from the gateway's.
+void SetUpLogging() {
+  auto logger = spdlog::stderr_color_mt("racetrack_worker");
+  logger->set_pattern("[%Y-%m-%d %H:%M:%S.%e] %^%l%$ worker: %v");
+  spdlog::set_default_logger(std::move(logger));
+}
+
+}  // namespace
+
+int RunWorker(int argc, char** argv, std::string class_name, JobFactory factory) {
+  WorkerOptions options = OptionsFromEnvironment();
+  std::string error;
+  const char* program = argc > 0 ? argv[0] : "job";
+  switch (ParseArgs(argc, argv, options, error)) {
+    case ParseOutcome::kHelp:
+      std::cout << UsageText(program);
+      return 0;
+    case ParseOutcome::kError:
+      std::cerr << program << ": " << error << "\n" << UsageText(program);
+      return 2;
+    case ParseOutcome::kRun:
+      break;
+  }
+  options.class_name = std::move(class_name);
+  SetUpLogging();
+
+  // Block the signals before any thread exists, so that only sigwait below receives them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  const std::string address = options.address;
+  const std::string job_class = options.class_name;
+  WorkerServer server(std::move(options), std::move(factory));
+  if (!server.Start(error)) {
+    spdlog::critical("{}", error);
+    return 1;
+  }
+  spdlog::info("serving job class {} on {} ({} threads)", job_class, address,
+               server.threads());
+
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  spdlog::info("received signal {}, shutting down...", signal_number);
+  server.Shutdown(kShutdownGrace);
+  if (server.state() == LoadState::kLoading) {
+    // The job's constructor cannot be interrupted; leave without waiting for it.
+    spdlog::default_logger()->flush();
+    std::fflush(nullptr);
+    std::_Exit(0);
+  }
+  return 0;
+}
+
+}  // namespace racetrack::internal

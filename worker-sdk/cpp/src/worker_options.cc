@@ -1,0 +1,83 @@
+// Worker configuration from the environment and the command line.
+#include "racetrack/internal/worker_options.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdlib>
+#include <string_view>
+#include <thread>
+
+namespace racetrack::internal {
+namespace {
+
+// A positive decimal number from the environment, or `fallback`.
+std::size_t SizeFromEnv(const char* name, std::size_t fallback) {
+  const char* text = std::getenv(name);
+  if (text == nullptr || *text == '\0') return fallback;
+  const std::string_view view(text);
+  std::size_t value = 0;
+  const auto [end, ec] = std::from_chars(view.data(), view.data() + view.size(), value);
+  if (ec != std::errc() || end != view.data() + view.size() || value == 0) return fallback;
+  return value;
+}
+
+}  // namespace
+
+WorkerOptions OptionsFromEnvironment() {
+  WorkerOptions options;
+  if (const char* address = std::getenv("RACETRACK_WORKER_ADDRESS");
+      address != nullptr && *address != '\0') {
+    options.address = address;
+  }
+  options.threads = SizeFromEnv("RACETRACK_WORKER_THREADS", 0);
+  options.max_message_bytes = SizeFromEnv("RACETRACK_MAX_MESSAGE_BYTES", kDefaultMaxMessageBytes);
+  return options;
+}
+
+ParseOutcome ParseArgs(int argc, char** argv, WorkerOptions& options, std::string& error) {
+  constexpr std::string_view kAddressFlag = "--address";
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg(argv[i]);
+    if (arg == "--help" || arg == "-h") return ParseOutcome::kHelp;
+    if (arg == kAddressFlag) {
+      if (i + 1 >= argc) {
+        error = "--address needs a value";
+        return ParseOutcome::kError;
+      }
+      options.address = argv[++i];
+    } else if (arg.starts_with("--address=")) {
+      options.address = std::string(arg.substr(kAddressFlag.size() + 1));
+    } else {
+      error = "unknown argument: " + std::string(arg);
+      return ParseOutcome::kError;
+    }
+    if (options.address.empty()) {
+      error = "--address needs a value";
+      return ParseOutcome::kError;
+    }
+  }
+  return ParseOutcome::kRun;
+}
+
+std::string UsageText(const char* program) {
+  return std::string("usage: ") + program +
+         " [--address ADDR]\n"
+         "\n"
+         "Serves a Racetrack job to the gateway over gRPC.\n"
+         "\n"
+         "  --address ADDR  gRPC listen address, e.g. unix:/run/job/worker.sock or\n"
+         "                  127.0.0.1:7001 (default: $RACETRACK_WORKER_ADDRESS, else " +
+         kDefaultAddress +
+         ")\n"
+         "  --help          show this help\n"
+         "\n"
+         "Environment: RACETRACK_WORKER_THREADS (calls run at once; default max(2, CPUs)),\n"
+         "RACETRACK_MAX_MESSAGE_BYTES (gRPC message limit; default 64 MiB).\n";
+}
+
+std::size_t EffectiveThreads(std::size_t requested) {
+  if (requested > 0) return requested;
+  return std::max<std::size_t>(2, std::thread::hardware_concurrency());
+}
+
+}  // namespace racetrack::internal

@@ -1,0 +1,37 @@
+// Describe and the Calls stream registry.
+#include "worker_service.h"
+
+namespace racetrack::internal {
+namespace v1 = racetrack::worker::v1;
+
+grpc::ServerUnaryReactor* WorkerService::Describe(grpc::CallbackServerContext* context,
+                                                  const v1::DescribeRequest* /*request*/,
+                                                  v1::JobDescription* response) {
+  host_.Describe(*response);
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(grpc::Status::OK);
+  return reactor;
+}
+
+grpc::ServerBidiReactor<v1::CallBatch, v1::ReplyBatch>* WorkerService::Calls(
+    grpc::CallbackServerContext* /*context*/) {
+  std::shared_ptr<CallStream> stream =
+      CallStream::Open(host_, pool_, [this](CallStream* done) { Forget(done); });
+  std::lock_guard lock(mu_);
+  streams_.insert(stream.get());
+  if (draining_) stream->Drain();
+  return stream.get();
+}
+
+void WorkerService::Drain() {
+  std::lock_guard lock(mu_);
+  draining_ = true;
+  for (CallStream* stream : streams_) stream->Drain();
+}
+
+void WorkerService::Forget(CallStream* stream) {
+  std::lock_guard lock(mu_);
+  streams_.erase(stream);
+}
+
+}  // namespace racetrack::internal

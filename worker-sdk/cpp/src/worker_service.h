@@ -1,0 +1,41 @@
+// WorkerService: the racetrack.worker.v1.Worker service. Describe is answered from the JobHost;
+// each Calls RPC becomes a CallStream. The service keeps a registry of open streams so that
+// shutdown can end them once their calls are answered (a long-lived stream would otherwise hold
+// the server's graceful shutdown until its deadline).
+#pragma once
+
+#include <mutex>
+#include <unordered_set>
+
+#include "call_pool.h"
+#include "call_stream.h"
+#include "job_host.h"
+#include "racetrack/worker/v1/worker.grpc.pb.h"
+
+namespace racetrack::internal {
+
+class WorkerService final : public racetrack::worker::v1::Worker::CallbackService {
+ public:
+  WorkerService(JobHost& host, CallPool& pool) : host_(host), pool_(pool) {}
+
+  grpc::ServerUnaryReactor* Describe(grpc::CallbackServerContext* context,
+                                     const racetrack::worker::v1::DescribeRequest* request,
+                                     racetrack::worker::v1::JobDescription* response) override;
+
+  grpc::ServerBidiReactor<racetrack::worker::v1::CallBatch, racetrack::worker::v1::ReplyBatch>*
+  Calls(grpc::CallbackServerContext* context) override;
+
+  // Open streams end once their calls are answered; streams opened later end at once.
+  void Drain();
+
+ private:
+  void Forget(CallStream* stream);
+
+  JobHost& host_;
+  CallPool& pool_;
+  std::mutex mu_;  // lock order: mu_ before a stream's own mutex
+  std::unordered_set<CallStream*> streams_;  // alive until their OnDone removes them
+  bool draining_ = false;
+};
+
+}  // namespace racetrack::internal
