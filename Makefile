@@ -19,7 +19,8 @@ $(BUILD)/build.ninja: | deps
 build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD) -j $(JOBS)
 
-run: build
+run: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD) -j $(JOBS) gateway prime_job
 	$(BUILD)/gateway/gateway --port $(PORT) --worker $(BUILD)/examples/cpp/prime_job
 
 test: build

@@ -17,6 +17,9 @@ namespace {
 // really arrive; pre-reserving the whole declared size would let a client that sends nothing
 // pin max_body_bytes of memory per connection.
 constexpr uint64_t kMaxBodyReserveBytes = 64 * 1024;
+// Spare capacity after a body, so that the JSON check can parse it in place without a copy
+// (api::kJsonBodyPadding; simdjson reads up to 64 bytes past the end).
+constexpr uint64_t kBodySpareBytes = 64;
 
 Method ToMethod(uint8_t llhttp_method) {
   switch (static_cast<llhttp_method_t>(llhttp_method)) {
@@ -224,7 +227,7 @@ int RequestParser::Impl::OnHeadersComplete() {
   // content_length is the declared length here (0 for chunked or no body), so an oversized
   // body is refused before any of it is read.
   if (int err = CheckBodyBytes(parser_.content_length); err != 0) return err;
-  current_.body.reserve(std::min(parser_.content_length, kMaxBodyReserveBytes));
+  current_.body.reserve(std::min(parser_.content_length, kMaxBodyReserveBytes) + kBodySpareBytes);
   return 0;
 }
 

@@ -1,0 +1,25 @@
+# Multi-stage image of the gateway with the C++ prime checker as its worker.
+#   build:   compiles and tests everything (the same install script as README and CI)
+#   runtime: slim image, gateway as PID 1 spawning the worker (a Racetrack "dockerfile" job)
+ARG BASE_IMAGE=debian:bookworm-slim
+
+FROM ${BASE_IMAGE} AS build
+WORKDIR /src
+COPY scripts/install-deps.sh scripts/install-deps.sh
+RUN bash scripts/install-deps.sh
+COPY . .
+RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release -DRT_BUILD_TESTS=OFF \
+ && ninja -C /build gateway prime_job adder_job
+
+FROM ${BASE_IMAGE} AS runtime
+COPY scripts/install-deps.sh /tmp/install-deps.sh
+RUN bash /tmp/install-deps.sh --runtime && rm -rf /var/lib/apt/lists/* /tmp/install-deps.sh
+COPY --from=build /build/gateway/gateway /usr/local/bin/gateway
+COPY --from=build /build/examples/cpp/prime_job /build/examples/cpp/adder_job /usr/local/bin/
+# The worker socket lives in a private directory under $TMPDIR; any uid may create it there.
+ENV TMPDIR=/tmp
+USER 100000:100000
+EXPOSE 7000
+ENTRYPOINT ["/usr/local/bin/gateway"]
+CMD ["--port", "7000", "--worker", "/usr/local/bin/prime_job"]
+LABEL racetrack-component="job"
