@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdlib>
 #include <string_view>
 
@@ -13,7 +14,9 @@ namespace {
 std::string LowerEnv(const char* name, const char* fallback) {
   const char* value = std::getenv(name);
   std::string out = value != nullptr && *value != '\0' ? value : fallback;
-  std::transform(out.begin(), out.end(), out.begin(), ::tolower);
+  // tolower() of a negative char (non-ASCII byte) is undefined: go through unsigned char.
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
 }
 

@@ -15,11 +15,11 @@ Loop::Loop() {
 Loop::~Loop() { Close(); }
 
 void Loop::Post(std::function<void()> fn) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (closed_) return;
-    queue_.push_back(std::move(fn));
-  }
+  // The wake-up is sent under the lock: once Close() has set closed_, no other thread can still
+  // be about to touch async_, which Close() then closes along with the loop.
+  std::lock_guard<std::mutex> lock(mu_);
+  if (closed_) return;
+  queue_.push_back(std::move(fn));
   uv_async_send(&async_);
 }
 

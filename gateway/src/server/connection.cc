@@ -61,10 +61,10 @@ void Connection::OnRead(uv_stream_t* s, ssize_t nread, const uv_buf_t*) noexcept
 void Connection::HandleRead(ssize_t nread) {
   if (nread == 0) return;
   if (nread < 0) {
-    // EOF or error. A request being answered still gets its answer written (if the peer only
-    // half-closed); otherwise there is nothing left to do.
+    // EOF or error. A request being answered, or an answer still being written, still reaches
+    // a peer that only half-closed; otherwise there is nothing left to do.
     read_eof_ = true;
-    if (busy_ && nread == UV_EOF) {
+    if ((busy_ || write_pending_) && nread == UV_EOF) {
       UpdateReading();
       close_after_write_ = true;
       return;
@@ -84,6 +84,9 @@ void Connection::HandleRead(ssize_t nread) {
 }
 
 void Connection::HandleParseError(http::ParseError error) {
+  // A response that closes the connection (handler's choice) went out before it: nothing may
+  // follow that, so the bad bytes after it are dropped.
+  if (close_after_write_) return;
   // Answer the bad request after the good ones before it, then close.
   ParseErrorAnswer answer = AnswerFor(error);
   std::string body = api::ErrorBody(parser_.ErrorReason(), answer.type);
@@ -118,7 +121,10 @@ void Connection::DispatchNext() {
 void Connection::Respond(const http::ResponseHead& head, std::string_view body) {
   if (!busy_ || queue_.empty()) return;
   const http::Request& request = queue_.front();
-  bool close = head.close || !request.keep_alive;
+  // When the connection closes after this answer anyway (drain, peer half-closed), say so, so
+  // that a keep-alive client does not send its next request into a closing socket.
+  bool last = close_after_write_ && queue_.size() == 1 && deferred_error_.empty();
+  bool close = head.close || !request.keep_alive || last;
   bool head_only = request.method == http::Method::kHead;
   if (close) {
     http::ResponseHead closing = head;

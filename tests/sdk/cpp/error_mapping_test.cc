@@ -54,8 +54,8 @@ TEST(ErrorMappingTest, SdkErrorsCarryTheirStatusAndType) {
               "UnauthorizedError", "no token: missing header");
   ExpectError(MapThrown([] { throw EntityNotFound("gone"); }), 404, "EntityNotFound", "gone");
   ExpectError(MapThrown([] { throw AlreadyExists("there"); }), 409, "AlreadyExists", "there");
-  ExpectError(MapThrown([] { throw HttpError(418, "Teapot", "short and stout"); }), 418,
-              "Teapot", "short and stout");
+  ExpectError(MapThrown([] { throw HttpError(418, "Teapot", "short and stout"); }), 418, "Teapot",
+              "short and stout");
 }
 
 TEST(ErrorMappingTest, StandardArgumentErrorsAreValueErrors) {

@@ -87,14 +87,16 @@ class TestJob : public Job {
   Json Perform(const Json& args) override {
     probe_->Count(&Probe::started);
     if (args.value("wait", false)) probe_->release.Wait();
-    Json result = IsPrime(args.at("number").get<long>());
+    Json result = args.contains("pad") ? Json(std::string(args.at("pad").get<std::size_t>(), 'x'))
+                                       : Json(IsPrime(args.at("number").get<long>()));
     probe_->Count(&Probe::finished);
     return result;
   }
   std::optional<Json> InputExample() const override { return Json{{"number", 7907}}; }
   std::string Docstring() const override { return "Check if a number is prime"; }
   Json Parameters() const override {
-    return Json::array({{{"name", "number"}, {"type", "int"}}});
+    return Json::array({{{"name", "number"}, {"type", "int"}},
+                        {{"type", "int"}, {"name", "radix"}, {"default_value", 10}}});
   }
 
  private:
@@ -120,12 +122,17 @@ class CallsClient {
   }
 
   std::uint64_t Send(std::vector<v1::Call> calls, std::vector<std::uint64_t> cancel_ids = {}) {
+    return SendWithSeq(++seq_, std::move(calls), std::move(cancel_ids));
+  }
+
+  std::uint64_t SendWithSeq(std::uint64_t seq, std::vector<v1::Call> calls,
+                            std::vector<std::uint64_t> cancel_ids = {}) {
     v1::CallBatch batch;
-    batch.set_seq(++seq_);
+    batch.set_seq(seq);
     for (v1::Call& call : calls) *batch.add_calls() = std::move(call);
     for (std::uint64_t id : cancel_ids) batch.add_cancel_ids(id);
     EXPECT_TRUE(stream_->Write(batch));
-    return seq_;
+    return seq;
   }
 
   // Reads one message; false when the stream ended.
@@ -188,21 +195,29 @@ class WorkerServerTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  void StartServer(JobFactory factory, std::size_t threads = 2) {
+  void StartServer(JobFactory factory, std::size_t threads = 2,
+                   std::size_t max_message_bytes = kDefaultMaxMessageBytes) {
     WorkerOptions options;
     options.address = "unix:" + dir_ + "/worker.sock";
     options.class_name = "TestJob";
     options.threads = threads;
+    options.max_message_bytes = max_message_bytes;
     server_ = std::make_unique<WorkerServer>(options, std::move(factory));
     std::string error;
     ASSERT_TRUE(server_->Start(error)) << error;
-    auto channel = grpc::CreateChannel(options.address, grpc::InsecureChannelCredentials());
+    // The client accepts no more than the worker may send, so an oversized batch breaks the test.
+    grpc::ChannelArguments arguments;
+    arguments.SetMaxReceiveMessageSize(static_cast<int>(max_message_bytes));
+    auto channel =
+        grpc::CreateCustomChannel(options.address, grpc::InsecureChannelCredentials(), arguments);
     stub_ = v1::Worker::NewStub(channel);
     health_ = health::Health::NewStub(channel);
   }
 
-  void StartReady(std::size_t threads = 2) {
-    StartServer([probe = probe_] { return std::make_unique<TestJob>(probe); }, threads);
+  void StartReady(std::size_t threads = 2,
+                  std::size_t max_message_bytes = kDefaultMaxMessageBytes) {
+    StartServer([probe = probe_] { return std::make_unique<TestJob>(probe); }, threads,
+                max_message_bytes);
     ASSERT_EQ(server_->WaitLoaded(kWait), LoadState::kReady);
   }
 
@@ -256,7 +271,9 @@ TEST_F(WorkerServerTest, DescribesLoadingThenReady) {
   EXPECT_EQ(ready.state(), v1::WORKER_STATE_READY);
   EXPECT_EQ(ready.init_error(), "");
   EXPECT_EQ(ready.class_name(), "TestJob");
-  EXPECT_EQ(ready.parameters_json(), R"([{"name":"number","type":"int"}])");
+  // Keys keep the original's order (name, default_value, type), not nlohmann's sorted order.
+  EXPECT_EQ(ready.parameters_json(),
+            R"([{"name":"number","type":"int"},{"name":"radix","default_value":10,"type":"int"}])");
   ASSERT_EQ(ready.endpoints_size(), 1);
   const v1::Endpoint& perform = ready.endpoints(0);
   EXPECT_EQ(perform.path(), "/perform");
@@ -292,8 +309,7 @@ TEST_F(WorkerServerTest, UnknownHealthServiceIsNotFound) {
   health::HealthCheckRequest request;
   request.set_service("nope");
   health::HealthCheckResponse response;
-  EXPECT_EQ(health_->Check(&context, request, &response).error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(health_->Check(&context, request, &response).error_code(), grpc::StatusCode::NOT_FOUND);
 }
 
 TEST_F(WorkerServerTest, InitFailureIsDescribedAndCallsAreRefused) {
@@ -316,9 +332,9 @@ TEST_F(WorkerServerTest, InitFailureIsDescribedAndCallsAreRefused) {
 TEST_F(WorkerServerTest, BatchOfThreeRoundTrip) {
   StartReady();
   CallsClient client(*stub_);
-  const std::uint64_t seq = client.Send({MakeCall(11, R"({"number":7907})"),
-                                         MakeCall(12, R"({"number":10})"),
-                                         MakeCall(13, R"({"number":2})")});
+  const std::uint64_t seq =
+      client.Send({MakeCall(11, R"({"number":7907})"), MakeCall(12, R"({"number":10})"),
+                   MakeCall(13, R"({"number":2})")});
   ASSERT_TRUE(client.ReadReplies(3));
   EXPECT_EQ(client.max_ack(), seq);
   ASSERT_EQ(client.replies().size(), 3u);
@@ -355,6 +371,23 @@ TEST_F(WorkerServerTest, SlowCallIsAcknowledgedBeforeItsReply) {
   probe_->release.Open();
   ASSERT_TRUE(client.ReadReplies(1));
   EXPECT_EQ(client.replies().at(1).result_json(), "true");
+}
+
+TEST_F(WorkerServerTest, EveryMessageIsAcknowledgedEvenWithSeqZero) {
+  StartReady();
+  CallsClient client(*stub_);
+  client.SendWithSeq(0, {MakeCall(1, R"({"number":7,"wait":true})")});
+  v1::ReplyBatch first;
+  ASSERT_TRUE(client.Read(first));
+  EXPECT_EQ(first.ack_seq(), 0u);
+  EXPECT_EQ(first.replies_size(), 0);
+  // A message with only an unknown cancel id is acknowledged too.
+  client.SendWithSeq(1, {}, {999});
+  v1::ReplyBatch second;
+  ASSERT_TRUE(client.Read(second));
+  EXPECT_EQ(second.ack_seq(), 1u);
+  probe_->release.Open();
+  ASSERT_TRUE(client.ReadReplies(1));
 }
 
 TEST_F(WorkerServerTest, CancelledCallIsNotRun) {
@@ -411,6 +444,29 @@ TEST_F(WorkerServerTest, ReplyAfterTheStreamIsGoneIsDropped) {
   fresh.Send({MakeCall(5, R"({"number":4})")});
   ASSERT_TRUE(fresh.ReadReplies(1));
   EXPECT_EQ(fresh.replies().at(5).result_json(), "false");
+}
+
+TEST_F(WorkerServerTest, OversizedResultIsRefusedAlone) {
+  StartReady(2, /*max_message_bytes=*/16384);
+  CallsClient client(*stub_);
+  client.Send({MakeCall(1, R"({"pad":20000})"), MakeCall(2, R"({"number":7})")});
+  ASSERT_TRUE(client.ReadReplies(2));
+  EXPECT_EQ(client.replies().at(1).error().http_status(), 500u);
+  EXPECT_EQ(client.replies().at(1).error().type(), "ResultTooLarge");
+  EXPECT_EQ(client.replies().at(2).result_json(), "true");
+}
+
+TEST_F(WorkerServerTest, LargeRepliesAreSplitAcrossMessages) {
+  StartReady(/*threads=*/1, /*max_message_bytes=*/16384);
+  CallsClient client(*stub_);
+  client.Send({MakeCall(1, R"({"pad":5000,"wait":true})"), MakeCall(2, R"({"pad":5000})"),
+               MakeCall(3, R"({"pad":5000})"), MakeCall(4, R"({"pad":5000})")});
+  probe_->release.Open();
+  ASSERT_TRUE(client.ReadReplies(4));
+  for (std::uint64_t id = 1; id <= 4; ++id) {
+    EXPECT_EQ(client.replies().at(id).result_json().size(), 5002u) << id;
+  }
+  EXPECT_TRUE(client.Finish().ok());
 }
 
 TEST_F(WorkerServerTest, ConcurrentStreamsAreIndependent) {

@@ -10,9 +10,22 @@ namespace racetrack::internal {
 namespace v1 = racetrack::worker::v1;
 using Clock = std::chrono::steady_clock;
 
+namespace {
+
+// Room left in a message for framing, ids, ack and error fields.
+constexpr std::size_t kBatchHeadroomBytes = 4096;
+constexpr std::size_t kReplyOverheadBytes = 32;
+
+std::size_t ApproximateSize(const v1::Reply& reply) {
+  return kReplyOverheadBytes + reply.result_json().size() +
+         (reply.has_error() ? reply.error().type().size() + reply.error().message().size() : 0);
+}
+
+}  // namespace
+
 std::shared_ptr<CallStream> CallStream::Open(JobHost& host, CallPool& pool,
-                                             DoneCallback on_done) {
-  auto stream = std::make_shared<CallStream>(host, pool, std::move(on_done));
+                                             std::size_t max_message_bytes, DoneCallback on_done) {
+  auto stream = std::make_shared<CallStream>(host, pool, max_message_bytes, std::move(on_done));
   stream->self_ = stream;
   // Headers go out at once so that the gateway sees the stream established before any reply.
   stream->StartSendInitialMetadata();
@@ -20,8 +33,14 @@ std::shared_ptr<CallStream> CallStream::Open(JobHost& host, CallPool& pool,
   return stream;
 }
 
-CallStream::CallStream(JobHost& host, CallPool& pool, DoneCallback on_done)
-    : host_(host), pool_(pool), on_done_(std::move(on_done)) {}
+CallStream::CallStream(JobHost& host, CallPool& pool, std::size_t max_message_bytes,
+                       DoneCallback on_done)
+    : host_(host),
+      pool_(pool),
+      max_batch_bytes_(max_message_bytes > 2 * kBatchHeadroomBytes
+                           ? max_message_bytes - kBatchHeadroomBytes
+                           : max_message_bytes / 2),
+      on_done_(std::move(on_done)) {}
 
 void CallStream::OnReadDone(bool ok) {
   if (!ok) {
@@ -40,6 +59,7 @@ void CallStream::OnReadDone(bool ok) {
   }
   std::unique_lock lock(mu_);
   read_seq_ = read_batch_.seq();
+  ack_due_ = true;
   for (const CallTask& task : tasks_) queued_.emplace(task.call.id(), false);
   in_flight_ += tasks_.size();
   for (const std::uint64_t id : read_batch_.cancel_ids()) {
@@ -88,6 +108,14 @@ void CallStream::Execute(CallTask& task) {
 }
 
 void CallStream::Complete(std::uint64_t id, CallOutcome&& outcome) {
+  if (outcome.ok && outcome.result_json.size() > max_batch_bytes_) {
+    // A reply the gateway could not receive would break the whole stream; refuse just this one.
+    outcome =
+        ErrorOutcome(500, "ResultTooLarge",
+                     "the result is " + std::to_string(outcome.result_json.size()) +
+                         " bytes, over the worker's message limit of " +
+                         std::to_string(max_batch_bytes_) + " bytes (RACETRACK_MAX_MESSAGE_BYTES)");
+  }
   std::unique_lock lock(mu_);
   --in_flight_;
   if (!finished_ && !broken_) {
@@ -101,6 +129,7 @@ void CallStream::Complete(std::uint64_t id, CallOutcome&& outcome) {
       error->set_type(std::move(outcome.error.type));
       error->set_message(std::move(outcome.error.message));
     }
+    pending_bytes_ += ApproximateSize(*reply);
   }
   const Next next = DecideLocked();
   lock.unlock();
@@ -142,18 +171,17 @@ void CallStream::MarkBrokenLocked() {
   broken_ = true;
   abandoned_.store(true, std::memory_order_relaxed);
   pending_.Clear();
+  pending_bytes_ = 0;
   queued_.clear();
 }
 
 CallStream::Next CallStream::DecideLocked() {
   Next next;
   if (finished_ || write_outstanding_) return next;
-  if (!broken_ && (pending_.replies_size() > 0 || read_seq_ != acked_seq_)) {
-    // Hand everything pending to one write; pending_ takes the sent buffer's emptied messages.
-    writing_.Swap(&pending_);
-    pending_.Clear();
+  if (!broken_ && (pending_.replies_size() > 0 || ack_due_)) {
+    TakePendingLocked();
     writing_.set_ack_seq(read_seq_);
-    acked_seq_ = read_seq_;
+    ack_due_ = false;
     write_outstanding_ = true;
     next.write = true;
     return next;
@@ -172,6 +200,30 @@ CallStream::Next CallStream::DecideLocked() {
   abandoned_.store(true, std::memory_order_relaxed);
   next.finish = true;
   return next;
+}
+
+// Moves what is pending into writing_: everything (the usual case), or as many replies as fit in
+// one message; the rest goes with the next write.
+void CallStream::TakePendingLocked() {
+  if (pending_bytes_ <= max_batch_bytes_) {
+    // pending_ takes the sent batch's messages and reuses them once cleared.
+    writing_.Swap(&pending_);
+    pending_.Clear();
+    pending_bytes_ = 0;
+    return;
+  }
+  writing_.Clear();
+  std::size_t bytes = 0;
+  int taken = 0;
+  while (taken < pending_.replies_size()) {
+    const std::size_t size = ApproximateSize(pending_.replies(taken));
+    if (taken > 0 && bytes + size > max_batch_bytes_) break;
+    writing_.add_replies()->Swap(pending_.mutable_replies(taken));
+    bytes += size;
+    ++taken;
+  }
+  pending_.mutable_replies()->DeleteSubrange(0, taken);
+  pending_bytes_ -= bytes;
 }
 
 void CallStream::Start(const Next& next) {

@@ -28,17 +28,18 @@ namespace racetrack::internal {
 
 class JobHost;
 
-class CallStream final
-    : public grpc::ServerBidiReactor<racetrack::worker::v1::CallBatch,
-                                     racetrack::worker::v1::ReplyBatch>,
-      public std::enable_shared_from_this<CallStream> {
+class CallStream final : public grpc::ServerBidiReactor<racetrack::worker::v1::CallBatch,
+                                                        racetrack::worker::v1::ReplyBatch>,
+                         public std::enable_shared_from_this<CallStream> {
  public:
   using DoneCallback = std::function<void(CallStream*)>;
 
   // Creates a stream that starts reading at once; `on_done` runs when gRPC is done with it.
-  static std::shared_ptr<CallStream> Open(JobHost& host, CallPool& pool, DoneCallback on_done);
+  // No ReplyBatch written is larger than about `max_message_bytes`.
+  static std::shared_ptr<CallStream> Open(JobHost& host, CallPool& pool,
+                                          std::size_t max_message_bytes, DoneCallback on_done);
 
-  CallStream(JobHost& host, CallPool& pool, DoneCallback on_done);
+  CallStream(JobHost& host, CallPool& pool, std::size_t max_message_bytes, DoneCallback on_done);
 
   // Runs one call on a pool thread and queues its reply.
   void Execute(CallTask& task);
@@ -60,12 +61,14 @@ class CallStream final
   };
 
   Next DecideLocked();
+  void TakePendingLocked();
   void Start(const Next& next);
   void Complete(std::uint64_t id, CallOutcome&& outcome);
   void MarkBrokenLocked();
 
   JobHost& host_;
   CallPool& pool_;
+  const std::size_t max_batch_bytes_;  // payload bytes per ReplyBatch, below the gRPC limit
   DoneCallback on_done_;
   std::shared_ptr<CallStream> self_;  // set by Open, released in OnDone
 
@@ -80,11 +83,12 @@ class CallStream final
   std::atomic<bool> abandoned_{false};
 
   std::mutex mu_;
-  racetrack::worker::v1::ReplyBatch pending_;   // replies not yet handed to gRPC
+  racetrack::worker::v1::ReplyBatch pending_;       // replies not yet handed to gRPC
+  std::size_t pending_bytes_ = 0;                   // their approximate encoded size
   std::unordered_map<std::uint64_t, bool> queued_;  // calls not started yet -> cancelled
-  std::uint64_t read_seq_ = 0;   // highest CallBatch.seq read
-  std::uint64_t acked_seq_ = 0;  // highest seq sent back as ack_seq
-  std::size_t in_flight_ = 0;    // calls read and not answered yet
+  std::uint64_t read_seq_ = 0;                      // CallBatch.seq of the latest message read
+  bool ack_due_ = false;       // a message was read since the last write started
+  std::size_t in_flight_ = 0;  // calls read and not answered yet
   bool write_outstanding_ = false;
   bool reads_done_ = false;  // the gateway half-closed, or the stream broke
   bool draining_ = false;

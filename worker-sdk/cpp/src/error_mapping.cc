@@ -13,7 +13,9 @@ namespace {
 
 constexpr char kCallFailedPrefix[] = "failed to call a function: ";
 
-std::string TypeNameOf(const std::exception& e) { return ShortenTypeName(DemangledName(typeid(e))); }
+std::string TypeNameOf(const std::exception& e) {
+  return ShortenTypeName(DemangledName(typeid(e)));
+}
 
 std::string Trim(std::string_view text) {
   constexpr std::string_view kSpace = " \t\r\n\f\v";

@@ -78,8 +78,7 @@ bool HealthService::IsKnownService(const std::string& service) {
 
 HealthService::ServingStatus HealthService::StatusLocked(bool known_service) const {
   if (!known_service) return health::HealthCheckResponse::SERVICE_UNKNOWN;
-  return serving_ ? health::HealthCheckResponse::SERVING
-                  : health::HealthCheckResponse::NOT_SERVING;
+  return serving_ ? health::HealthCheckResponse::SERVING : health::HealthCheckResponse::NOT_SERVING;
 }
 
 void HealthService::SetServing(bool serving) {

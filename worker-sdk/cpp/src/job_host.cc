@@ -17,6 +17,29 @@ void SetFromEnv(const char* name, std::string* field) {
   if (const char* value = std::getenv(name); value != nullptr) *field = value;
 }
 
+// The parameters list with each entry's keys in the original's order (name, default_value, type,
+// then any others); nlohmann::json alone would sort them.
+std::string ParametersJson(const Json& parameters) {
+  if (!parameters.is_array()) return parameters.dump();
+  nlohmann::ordered_json ordered = nlohmann::ordered_json::array();
+  for (const Json& parameter : parameters) {
+    if (!parameter.is_object()) {
+      ordered.push_back(nlohmann::ordered_json::parse(parameter.dump()));
+      continue;
+    }
+    nlohmann::ordered_json entry = nlohmann::ordered_json::object();
+    for (const char* key : {"name", "default_value", "type"}) {
+      if (parameter.contains(key))
+        entry[key] = nlohmann::ordered_json::parse(parameter[key].dump());
+    }
+    for (const auto& [key, value] : parameter.items()) {
+      if (!entry.contains(key)) entry[key] = nlohmann::ordered_json::parse(value.dump());
+    }
+    ordered.push_back(std::move(entry));
+  }
+  return ordered.dump();
+}
+
 }  // namespace
 
 JobHost::JobHost(std::string class_name, JobFactory factory, std::uint32_t max_concurrency)
@@ -66,7 +89,7 @@ void JobHost::BuildDescription() {
   if (const std::optional<Json> example = job_->InputExample(); example.has_value()) {
     perform->set_input_example_json(example->dump());
   }
-  ready_description_.set_parameters_json(job_->Parameters().dump());
+  ready_description_.set_parameters_json(ParametersJson(job_->Parameters()));
 }
 
 LoadState JobHost::WaitLoaded(std::chrono::milliseconds timeout) const {

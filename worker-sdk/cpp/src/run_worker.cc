@@ -56,8 +56,7 @@ int RunWorker(int argc, char** argv, std::string class_name, JobFactory factory)
     spdlog::critical("{}", error);
     return 1;
   }
-  spdlog::info("serving job class {} on {} ({} threads)", job_class, address,
-               server.threads());
+  spdlog::info("serving job class {} on {} ({} threads)", job_class, address, server.threads());
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);

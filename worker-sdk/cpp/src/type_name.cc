@@ -59,8 +59,7 @@ std::string DemangledName(const std::type_info& type) {
 std::string ShortenTypeName(std::string_view demangled) {
   // std::throw_with_nested wraps the thrown type; the user's type is the interesting one.
   if (demangled.starts_with(kNestedPrefix) && demangled.ends_with('>')) {
-    demangled = demangled.substr(kNestedPrefix.size(),
-                                 demangled.size() - kNestedPrefix.size() - 1);
+    demangled = demangled.substr(kNestedPrefix.size(), demangled.size() - kNestedPrefix.size() - 1);
   }
   const std::string stripped = StripAbiTags(demangled);
   return std::string(LastComponent(stripped));

@@ -22,7 +22,7 @@ struct WorkerServer::Impl {
         threads(EffectiveThreads(options.threads)),
         host(options.class_name, std::move(factory), static_cast<std::uint32_t>(threads)),
         pool(threads),
-        worker(host, pool) {}
+        worker(host, pool, options.max_message_bytes) {}
 
   void OnLoaded(LoadState state) {
     std::lock_guard lock(mu);
@@ -50,8 +50,7 @@ bool WorkerServer::Start(std::string& error) {
   const int max_bytes =
       static_cast<int>(std::min<std::size_t>(impl_->options.max_message_bytes, INT_MAX));
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(impl_->options.address, grpc::InsecureServerCredentials(),
-                           &impl_->port);
+  builder.AddListeningPort(impl_->options.address, grpc::InsecureServerCredentials(), &impl_->port);
   builder.RegisterService(&impl_->worker);
   builder.RegisterService(&impl_->health);
   builder.SetMaxReceiveMessageSize(max_bytes);

@@ -15,8 +15,8 @@ grpc::ServerUnaryReactor* WorkerService::Describe(grpc::CallbackServerContext* c
 
 grpc::ServerBidiReactor<v1::CallBatch, v1::ReplyBatch>* WorkerService::Calls(
     grpc::CallbackServerContext* /*context*/) {
-  std::shared_ptr<CallStream> stream =
-      CallStream::Open(host_, pool_, [this](CallStream* done) { Forget(done); });
+  std::shared_ptr<CallStream> stream = CallStream::Open(host_, pool_, max_message_bytes_,
+                                                        [this](CallStream* done) { Forget(done); });
   std::lock_guard lock(mu_);
   streams_.insert(stream.get());
   if (draining_) stream->Drain();

@@ -16,7 +16,8 @@ namespace racetrack::internal {
 
 class WorkerService final : public racetrack::worker::v1::Worker::CallbackService {
  public:
-  WorkerService(JobHost& host, CallPool& pool) : host_(host), pool_(pool) {}
+  WorkerService(JobHost& host, CallPool& pool, std::size_t max_message_bytes)
+      : host_(host), pool_(pool), max_message_bytes_(max_message_bytes) {}
 
   grpc::ServerUnaryReactor* Describe(grpc::CallbackServerContext* context,
                                      const racetrack::worker::v1::DescribeRequest* request,
@@ -33,7 +34,8 @@ class WorkerService final : public racetrack::worker::v1::Worker::CallbackServic
 
   JobHost& host_;
   CallPool& pool_;
-  std::mutex mu_;  // lock order: mu_ before a stream's own mutex
+  const std::size_t max_message_bytes_;
+  std::mutex mu_;                            // lock order: mu_ before a stream's own mutex
   std::unordered_set<CallStream*> streams_;  // alive until their OnDone removes them
   bool draining_ = false;
 };

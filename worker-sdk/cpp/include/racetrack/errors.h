@@ -50,8 +50,7 @@ class Unauthorized : public HttpError {
 // 404 "EntityNotFound".
 class EntityNotFound : public HttpError {
  public:
-  explicit EntityNotFound(const std::string& message)
-      : HttpError(404, "EntityNotFound", message) {}
+  explicit EntityNotFound(const std::string& message) : HttpError(404, "EntityNotFound", message) {}
 };
 
 // 409 "AlreadyExists".

@@ -1,0 +1,4 @@
+from racetrack_job_wrapper.main import main
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,36 @@
+"""JobEntrypoint: an optional base class for jobs. Nothing requires it; every hook is duck-typed."""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any, Callable
+
+
+class JobEntrypoint(ABC):
+    @abstractmethod
+    def perform(self, **kwargs):
+        """Call model/service main action"""
+        raise NotImplementedError()
+
+    def webview_app(self, base_url: str):
+        """Create a WSGI/ASGI app serving custom UI pages under base_url."""
+        return None
+
+    def docs_input_examples(self) -> dict[str, dict[str, Any]]:
+        """Return mapping of Job's endpoints to corresponding exemplary inputs."""
+        return {}
+
+    def docs_input_example(self) -> dict[str, Any]:
+        """Return example input values for perform endpoint."""
+        return {}
+
+    def auxiliary_endpoints(self) -> dict[str, Callable]:
+        """Dict of custom endpoint paths (besides "/perform") handled by Entrypoint methods"""
+        return {}
+
+    def static_endpoints(self) -> dict[str, tuple | str]:
+        """Endpoint paths mapped to static files: a filename, or (filename, mimetype)."""
+        return {}
+
+    def metrics(self) -> list[dict]:
+        """Current values of custom gauges: [{'name', 'value', 'description'?, 'labels'?}]."""
+        return []
