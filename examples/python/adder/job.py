@@ -1,8 +1,7 @@
-from typing import List
 
 
 class AdderModel:
-    def perform(self, numbers: List[float], radix: int = 10) -> float:
+    def perform(self, numbers: list[float], radix: int = 10) -> float:
         """
         Add numbers.
         :param numbers: Numbers to add.

@@ -1,11 +1,12 @@
 #include "observability/log.h"
 
-#include <spdlog/pattern_formatter.h>
+#include <racetrack_common/log_format.h>
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <atomic>
 #include <cstdio>
 #include <mutex>
@@ -15,27 +16,6 @@ namespace gw::log {
 namespace {
 
 std::atomic<int> g_level{static_cast<int>(Level::kInfo)};
-
-// Level tokens padded to five characters, as the original prints them.
-class PaddedLevelFlag : public spdlog::custom_flag_formatter {
- public:
-  void format(const spdlog::details::log_msg& msg, const std::tm&,
-              spdlog::memory_buf_t& dest) override {
-    std::string_view token;
-    switch (msg.level) {
-      case spdlog::level::trace:
-      case spdlog::level::debug: token = "DEBUG"; break;
-      case spdlog::level::info: token = "INFO "; break;
-      case spdlog::level::warn: token = "WARN "; break;
-      case spdlog::level::err: token = "ERROR"; break;
-      default: token = "CRIT "; break;
-    }
-    dest.append(token.data(), token.data() + token.size());
-  }
-  std::unique_ptr<custom_flag_formatter> clone() const override {
-    return std::make_unique<PaddedLevelFlag>();
-  }
-};
 
 // Collects formatted lines in memory and writes them to stdout in one call per flush.
 class BufferedStdoutSink : public spdlog::sinks::base_sink<std::mutex> {
@@ -81,7 +61,8 @@ std::shared_ptr<spdlog::logger>& Logger() {
 
 bool ParseLevel(std::string_view text, Level* level) {
   std::string lower(text);
-  std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (lower == "debug" || lower == "trace") *level = Level::kDebug;
   else if (lower == "info") *level = Level::kInfo;
   else if (lower == "warning" || lower == "warn") *level = Level::kWarn;
@@ -93,9 +74,7 @@ bool ParseLevel(std::string_view text, Level* level) {
 
 void Init(Level level) {
   auto sink = std::make_shared<BufferedStdoutSink>();
-  auto formatter = std::make_unique<spdlog::pattern_formatter>();
-  formatter->add_flag<PaddedLevelFlag>('*').set_pattern("[%Y-%m-%d %H:%M:%S] %* %v");
-  sink->set_formatter(std::move(formatter));
+  sink->set_formatter(racetrack_common::MakePlainFormatter());
   auto logger = std::make_shared<spdlog::logger>("gateway", sink);
   logger->set_level(ToSpd(level));
   logger->flush_on(spdlog::level::warn);

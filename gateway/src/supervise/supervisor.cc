@@ -14,6 +14,15 @@ namespace gw::supervise {
 
 extern "C" char** environ;
 
+namespace {
+
+bool IsVariable(const char* entry, const char* name) {
+  size_t len = std::strlen(name);
+  return std::strncmp(entry, name, len) == 0 && entry[len] == '=';
+}
+
+}  // namespace
+
 Supervisor::Supervisor(uv_loop_t* loop, std::vector<std::string> command, Callbacks callbacks)
     : loop_(loop), command_(std::move(command)), callbacks_(std::move(callbacks)) {
   uv_timer_init(loop_, &restart_timer_);
@@ -41,13 +50,11 @@ int Supervisor::Start() {
   unlink(socket_path_.c_str());  // a stale socket of the previous incarnation
   std::vector<std::string> env_strings;
   for (char** e = environ; *e != nullptr; ++e) {
-    if (std::strncmp(*e, kWorkerAddressEnv, std::strlen(kWorkerAddressEnv)) == 0 &&
-        (*e)[std::strlen(kWorkerAddressEnv)] == '=') {
-      continue;
-    }
+    if (IsVariable(*e, kWorkerAddressEnv) || IsVariable(*e, kGatewayPidEnv)) continue;
     env_strings.emplace_back(*e);
   }
   env_strings.push_back(std::string(kWorkerAddressEnv) + "=" + address_);
+  env_strings.push_back(std::string(kGatewayPidEnv) + "=" + std::to_string(getpid()));
   std::vector<char*> env;
   for (auto& s : env_strings) env.push_back(s.data());
   env.push_back(nullptr);

@@ -13,6 +13,8 @@
 namespace gw::supervise {
 
 inline constexpr const char* kWorkerAddressEnv = "RACETRACK_WORKER_ADDRESS";
+// The gateway's pid: a worker dies with its gateway (PR_SET_PDEATHSIG) when this is set.
+inline constexpr const char* kGatewayPidEnv = "RACETRACK_GATEWAY_PID";
 inline constexpr uint64_t kInitialBackoffMs = 100;
 inline constexpr uint64_t kMaxBackoffMs = 5'000;
 inline constexpr uint64_t kStableRunMs = 10'000;  // a run this long resets the backoff

@@ -1,12 +1,16 @@
 // The worker process's main loop: options, server start, wait for SIGTERM/SIGINT, drain.
 #include <pthread.h>
 #include <signal.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
+#include <racetrack_common/log_format.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <sys/prctl.h>
+#include <unistd.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <string>
 
 #include "racetrack/internal/worker_server.h"
 #include "racetrack/serve.h"
@@ -16,11 +20,22 @@ namespace {
 
 constexpr std::chrono::seconds kShutdownGrace{5};
 
-// Worker logs go to stderr, marked so that they are told apart from the gateway's.
+// Worker logs go to stdout in the gateway's format, so the job's lines and the gateway's read
+// as one stream, as they did in the original runner.
 void SetUpLogging() {
-  auto logger = spdlog::stderr_color_mt("racetrack_worker");
-  logger->set_pattern("[%Y-%m-%d %H:%M:%S.%e] %^%l%$ worker: %v");
+  auto logger = spdlog::stdout_logger_mt("racetrack_worker");
+  logger->set_formatter(racetrack_common::MakePlainFormatter());
+  logger->flush_on(spdlog::level::trace);
   spdlog::set_default_logger(std::move(logger));
+}
+
+// Under `gateway --worker`, the worker must not outlive the gateway, even if the gateway is
+// killed without a chance to stop it: ask the kernel for SIGTERM when the parent dies.
+void FollowSupervisor() {
+  const char* pid = std::getenv("RACETRACK_GATEWAY_PID");
+  if (pid == nullptr) return;
+  prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (std::to_string(getppid()) != pid) std::_Exit(0);  // the gateway died before prctl
 }
 
 }  // namespace
@@ -40,6 +55,7 @@ int RunWorker(int argc, char** argv, std::string class_name, JobFactory factory)
       break;
   }
   options.class_name = std::move(class_name);
+  FollowSupervisor();
   SetUpLogging();
 
   // Block the signals before any thread exists, so that only sigwait below receives them.

@@ -164,7 +164,7 @@ def _poll_task(url: str) -> Any:
                 status, reason = response.status, response.reason
         except urllib.error.HTTPError as e:
             status, reason = e.code, e.reason
-        except (socket.timeout, TimeoutError):
+        except TimeoutError:
             continue
         except urllib.error.URLError as e:
             if isinstance(e.reason, (socket.timeout, TimeoutError)):

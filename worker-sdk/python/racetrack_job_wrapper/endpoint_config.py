@@ -1,8 +1,9 @@
 """EndpointConfig: one auxiliary endpoint of ``auxiliary_endpoints_v2`` (spec §9.2)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 try:
     from http import HTTPMethod

@@ -24,7 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers()
 
     run = subparsers.add_parser('run', help='run wrapped entrypoint in a server')
-    run.add_argument('entrypoint_path', default='', nargs='?', help='path to a Python file with an entrypoint class')
+    run.add_argument('entrypoint_path', default='', nargs='?',
+                     help='path to a Python file with an entrypoint class')
     run.add_argument('entrypoint_classname', default='', nargs='?',
                      help='Name of the Python class of the Job entrypoint')
     run.add_argument('--manifest-path', default=None, nargs='?', help='path to a Job manifest YAML file')

@@ -18,7 +18,7 @@ def list_entrypoint_parameters(entrypoint: object) -> list[dict[str, Any]]:
     """Required positional params, then *args, then optional params, then keyword-only ones."""
     if not hasattr(entrypoint, 'perform'):
         raise ValueError("entrypoint doesn't have 'perform' method implemented")
-    spec = getfullargspec(getattr(entrypoint, 'perform'))
+    spec = getfullargspec(entrypoint.perform)
     args, defaults, annotations = spec.args, spec.defaults or (), spec.annotations
     required_count = len(args) - len(defaults)
     required = args[:required_count]

@@ -7,8 +7,9 @@ lazily from the call so that a job that never looks costs nothing.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator, Mapping, Sequence
 from contextvars import ContextVar
-from typing import Any, Iterator, Mapping, NamedTuple, Sequence
+from typing import Any, NamedTuple
 from urllib.parse import parse_qsl
 
 TRACING_HEADER_ENV = 'REQUEST_TRACING_HEADER'
@@ -104,6 +105,6 @@ def install_context_vars(entrypoint: object) -> tuple[ContextVar, ContextVar]:
     """Sets ``request_context`` and ``request_extra`` on the job instance, as the original."""
     request_context: ContextVar[Request] = ContextVar('request_context')
     request_extra: ContextVar[dict] = ContextVar('request_extra')
-    setattr(entrypoint, 'request_context', request_context)
-    setattr(entrypoint, 'request_extra', request_extra)
+    entrypoint.request_context = request_context
+    entrypoint.request_extra = request_extra
     return request_context, request_extra

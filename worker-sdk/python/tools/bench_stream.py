@@ -21,7 +21,8 @@ import time
 
 import grpc
 
-from racetrack_job_wrapper._proto import health_pb2, health_pb2_grpc, worker_pb2 as pb, worker_pb2_grpc
+from racetrack_job_wrapper._proto import health_pb2, health_pb2_grpc, worker_pb2_grpc
+from racetrack_job_wrapper._proto import worker_pb2 as pb
 
 WINDOW = 2
 
@@ -89,7 +90,8 @@ def main() -> None:
     if shutil.which('taskset'):
         cmd = ['taskset', '-c', '0', *cmd]
         os.sched_setaffinity(0, {1})
-    worker = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, cwd=os.path.dirname(os.path.abspath(args.job_file)))
+    worker = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL,
+                              cwd=os.path.dirname(os.path.abspath(args.job_file)))
     try:
         channel = grpc.insecure_channel(address)
         health = health_pb2_grpc.HealthStub(channel)

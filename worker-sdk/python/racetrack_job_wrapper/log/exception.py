@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import traceback
-from typing import Iterable
+from collections.abc import Iterable
 
 
 def root_cause_type(e: BaseException) -> str:

@@ -15,8 +15,8 @@ hold calls back). A call whose reply arrives after the stream ended is dropped.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from queue import Empty, SimpleQueue
-from typing import Iterator
 
 from racetrack_job_wrapper._proto import worker_pb2 as pb
 from racetrack_job_wrapper.log.logs import get_logger
@@ -26,9 +26,6 @@ from racetrack_job_wrapper.worker.pool import CallPool
 logger = get_logger(__name__)
 
 ACK_LINGER_S = 0.001  # how long a bare ack waits for a reply to travel with
-import os
-_INLINE = os.environ.get('RT_EXPERIMENT_INLINE') == '1'
-ACK_LINGER_S = float(os.environ.get('RT_EXPERIMENT_LINGER', ACK_LINGER_S))
 _END = object()       # the reader is done: the gateway half-closed, or the stream broke
 
 
@@ -52,10 +49,7 @@ class CallStream:
                 waiting = self._waiting
                 for call in batch.calls:
                     waiting[call.id] = False
-                    if _INLINE:
-                        self._task(call, received)()
-                    else:
-                        self._pool.submit(self._task(call, received))
+                    self._pool.submit(self._task(call, received))
                 for call_id in batch.cancel_ids:
                     if call_id in waiting:
                         waiting[call_id] = True

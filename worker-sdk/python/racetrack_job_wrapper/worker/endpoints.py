@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import mimetypes
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from racetrack_job_wrapper.docs import PERFORM_ENDPOINT, docstring, get_input_example
 from racetrack_job_wrapper.log.logs import get_logger

@@ -10,8 +10,9 @@ import json
 import os
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from racetrack_job_wrapper import __version__
 from racetrack_job_wrapper._proto import worker_pb2 as pb
@@ -22,10 +23,20 @@ from racetrack_job_wrapper.log.logs import get_logger, is_env_flag
 from racetrack_job_wrapper.manifest import jobtype_extra_int, read_job_manifest_dict
 from racetrack_job_wrapper.parameters import list_entrypoint_parameters
 from racetrack_job_wrapper.request_context import (
-    Request, caller_header_name, install_context_vars, tracing_header_name)
+    Request,
+    caller_header_name,
+    install_context_vars,
+    tracing_header_name,
+)
 from racetrack_job_wrapper.response import jsonable, render, result_to_json, to_json_serializable
 from racetrack_job_wrapper.worker.endpoints import (
-    KIND_AUXILIARY, KIND_PERFORM, KIND_STATIC, Endpoint, collect_endpoints, match_v2)
+    KIND_AUXILIARY,
+    KIND_PERFORM,
+    KIND_STATIC,
+    Endpoint,
+    collect_endpoints,
+    match_v2,
+)
 
 logger = get_logger(__name__)
 
@@ -66,13 +77,16 @@ def error_reply(call_id: int, status: int, kind: str, message: str) -> pb.Reply:
     return _reply_error(pb.Reply(id=call_id), JobFailure(status, kind, message))
 
 
-def configured_threads(manifest: dict[str, Any]) -> int:
-    """$RACETRACK_WORKER_THREADS, else the manifest's max_concurrency (if > 0), else 40."""
+def configured_threads(manifest: dict[str, Any]) -> tuple[int, str]:
+    """The call pool's size and where it comes from: $RACETRACK_WORKER_THREADS, else the
+    manifest's max_concurrency (if > 0), else 40."""
     env = os.environ.get(THREADS_ENV, '')
     if env.isdigit() and int(env) > 0:
-        return int(env)
+        return int(env), THREADS_ENV
     max_concurrency = jobtype_extra_int(manifest, 'max_concurrency')
-    return max_concurrency if max_concurrency else DEFAULT_THREADS
+    if max_concurrency:
+        return max_concurrency, 'jobtype_extra.max_concurrency'
+    return DEFAULT_THREADS, 'default'
 
 
 class JobHost:
@@ -121,8 +135,9 @@ class JobHost:
 
     def _load(self) -> None:
         self.manifest = read_job_manifest_dict(self.spec.manifest_path)
-        self.threads = configured_threads(self.manifest)
+        self.threads, source = configured_threads(self.manifest)
         jobtype_extra_int(self.manifest, 'max_concurrency_queue')  # validated as the original does
+        logger.info(f'calls run on a pool of {self.threads} threads ({source})')
         if self.spec.instance is not None:
             job = self.spec.instance
             self.class_name = type(job).__name__

@@ -7,8 +7,8 @@ next call without a thread switch).
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from queue import SimpleQueue
-from typing import Callable
 
 Task = Callable[[], None]
 _STOP = None

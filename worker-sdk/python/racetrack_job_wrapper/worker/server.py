@@ -19,7 +19,7 @@ from racetrack_job_wrapper._proto import health_pb2_grpc, worker_pb2_grpc
 from racetrack_job_wrapper.log.logs import get_logger
 from racetrack_job_wrapper.worker.calls import CallStream
 from racetrack_job_wrapper.worker.health import HealthService
-from racetrack_job_wrapper.worker.host import JobHost, JobSpec
+from racetrack_job_wrapper.worker.host import SDK_NAME, JobHost, JobSpec
 from racetrack_job_wrapper.worker.pool import CallPool
 
 logger = get_logger(__name__)
@@ -61,6 +61,7 @@ class WorkerServer:
         self._pool: CallPool | None = None
         self._pool_lock = threading.Lock()
         self._server: grpc.Server | None = None
+        self.max_message_bytes = _env_int(MAX_MESSAGE_ENV, DEFAULT_MAX_MESSAGE_BYTES)
         self.port = 0
 
     def pool(self) -> CallPool:
@@ -71,7 +72,7 @@ class WorkerServer:
             return self._pool
 
     def start(self) -> None:
-        max_bytes = _env_int(MAX_MESSAGE_ENV, DEFAULT_MAX_MESSAGE_BYTES)
+        max_bytes = self.max_message_bytes
         self._server = grpc.server(
             ThreadPoolExecutor(max_workers=GRPC_HANDLER_THREADS, thread_name_prefix='grpc'),
             options=[('grpc.max_send_message_length', max_bytes),
@@ -88,9 +89,7 @@ class WorkerServer:
 
     def _on_settled(self, state: str) -> None:
         if state == JobHost.READY:
-            pool = self.pool()
-            logger.info(f'job {self.host.class_name} ready: runs up to {pool.size} calls at once '
-                        f'({pool.size} worker threads)')
+            self.pool()
             self.health.set_serving(True)
 
     def stop(self, grace: float = SHUTDOWN_GRACE_S) -> None:
@@ -114,8 +113,8 @@ def serve_forever(spec: JobSpec) -> None:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     server.start()
-    logger.info(f'worker serving on {server.address} (sdk {server.host.describe().sdk}, '
-                f'{os.environ.get("RACETRACK_WORKER_THREADS") or "default"} threads requested)')
+    logger.info(f'worker serving on {server.address} ({SDK_NAME}, gRPC messages up to '
+                f'{server.max_message_bytes >> 20} MiB)')
     parent = os.getppid()
     while not stop_requested.wait(PARENT_CHECK_S):
         if os.getppid() != parent:  # the gateway that spawned us is gone

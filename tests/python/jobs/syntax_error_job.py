@@ -1,0 +1,3 @@
+class Job:
+    def perform(self)
+        return 1
