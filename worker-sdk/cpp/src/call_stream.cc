@@ -66,10 +66,19 @@ void CallStream::OnReadDone(bool ok) {
     if (auto it = queued_.find(id); it != queued_.end()) it->second = true;
   }
   const bool keep_reading = !finished_;
-  const Next next = DecideLocked();
+  const bool run_inline = keep_reading && pool_.runs_inline();
+  // Inline, the acknowledgement leaves with the replies, in one message after the calls ran.
+  Next next = run_inline ? Next{} : DecideLocked();
   lock.unlock();
 
-  if (keep_reading) pool_.Submit(tasks_);
+  if (run_inline) {
+    for (CallTask& task : tasks_) Execute(task, /*flush=*/false);
+    lock.lock();
+    next = DecideLocked();
+    lock.unlock();
+  } else if (keep_reading) {
+    pool_.Submit(tasks_);
+  }
   tasks_.clear();
   Start(next);
   if (keep_reading) {
@@ -78,7 +87,7 @@ void CallStream::OnReadDone(bool ok) {
   }
 }
 
-void CallStream::Execute(CallTask& task) {
+void CallStream::Execute(CallTask& task, bool flush) {
   if (abandoned_.load(std::memory_order_relaxed)) return;
   const v1::Call& call = task.call;
   bool cancelled = false;
@@ -90,24 +99,27 @@ void CallStream::Execute(CallTask& task) {
     }
   }
   if (cancelled) {
-    Complete(call.id(), ErrorOutcome(499, "Cancelled", "the call was cancelled before it started"));
+    Complete(call.id(), ErrorOutcome(499, "Cancelled", "the call was cancelled before it started"),
+             flush);
     return;
   }
   if (call.timeout_ms() > 0) {
     const auto waited =
         std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - task.received);
     if (waited.count() >= static_cast<std::int64_t>(call.timeout_ms())) {
-      Complete(call.id(), ErrorOutcome(504, "Timeout",
-                                       "the call waited " + std::to_string(waited.count()) +
-                                           " ms for a worker thread, past its timeout of " +
-                                           std::to_string(call.timeout_ms()) + " ms"));
+      Complete(call.id(),
+               ErrorOutcome(504, "Timeout",
+                            "the call waited " + std::to_string(waited.count()) +
+                                " ms for a worker thread, past its timeout of " +
+                                std::to_string(call.timeout_ms()) + " ms"),
+               flush);
       return;
     }
   }
-  Complete(call.id(), host_.Invoke(call.endpoint(), call.payload_json()));
+  Complete(call.id(), host_.Invoke(call.endpoint(), call.payload_json()), flush);
 }
 
-void CallStream::Complete(std::uint64_t id, CallOutcome&& outcome) {
+void CallStream::Complete(std::uint64_t id, CallOutcome&& outcome, bool flush) {
   if (outcome.ok && outcome.result_json.size() > max_batch_bytes_) {
     // A reply the gateway could not receive would break the whole stream; refuse just this one.
     outcome =
@@ -131,6 +143,7 @@ void CallStream::Complete(std::uint64_t id, CallOutcome&& outcome) {
     }
     pending_bytes_ += ApproximateSize(*reply);
   }
+  if (!flush) return;
   const Next next = DecideLocked();
   lock.unlock();
   Start(next);

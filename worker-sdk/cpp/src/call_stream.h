@@ -42,7 +42,8 @@ class CallStream final : public grpc::ServerBidiReactor<racetrack::worker::v1::C
   CallStream(JobHost& host, CallPool& pool, std::size_t max_message_bytes, DoneCallback on_done);
 
   // Runs one call on a pool thread and queues its reply.
-  void Execute(CallTask& task);
+  // Runs the call and queues its reply; `flush` starts a write if one may start now.
+  void Execute(CallTask& task, bool flush = true);
 
   // Ends the stream (status UNAVAILABLE) as soon as every call read so far is answered.
   void Drain();
@@ -63,7 +64,7 @@ class CallStream final : public grpc::ServerBidiReactor<racetrack::worker::v1::C
   Next DecideLocked();
   void TakePendingLocked();
   void Start(const Next& next);
-  void Complete(std::uint64_t id, CallOutcome&& outcome);
+  void Complete(std::uint64_t id, CallOutcome&& outcome, bool flush = true);
   void MarkBrokenLocked();
 
   JobHost& host_;

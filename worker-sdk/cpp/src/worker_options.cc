@@ -31,6 +31,10 @@ WorkerOptions OptionsFromEnvironment() {
   }
   options.threads = SizeFromEnv("RACETRACK_WORKER_THREADS", 0);
   options.max_message_bytes = SizeFromEnv("RACETRACK_MAX_MESSAGE_BYTES", kDefaultMaxMessageBytes);
+  if (const char* inline_calls = std::getenv("RACETRACK_WORKER_INLINE"); inline_calls != nullptr) {
+    const std::string_view v(inline_calls);
+    options.inline_calls = v == "1" || v == "true" || v == "yes";
+  }
   return options;
 }
 
@@ -72,6 +76,8 @@ std::string UsageText(const char* program) {
          "  --help          show this help\n"
          "\n"
          "Environment: RACETRACK_WORKER_THREADS (calls run at once; default max(2, CPUs)),\n"
+         "RACETRACK_WORKER_INLINE=1 (run calls on the reading thread, no pool: lowest latency\n"
+         "for jobs that answer in microseconds),\n"
          "RACETRACK_MAX_MESSAGE_BYTES (gRPC message limit; default 64 MiB).\n";
 }
 

@@ -19,9 +19,9 @@ namespace racetrack::internal {
 struct WorkerServer::Impl {
   Impl(WorkerOptions opts, JobFactory factory)
       : options(std::move(opts)),
-        threads(EffectiveThreads(options.threads)),
+        threads(options.inline_calls ? 1 : EffectiveThreads(options.threads)),
         host(options.class_name, std::move(factory), static_cast<std::uint32_t>(threads)),
-        pool(threads),
+        pool(options.inline_calls ? 0 : threads),
         worker(host, pool, options.max_message_bytes) {}
 
   void OnLoaded(LoadState state) {

@@ -1,6 +1,6 @@
 // How a worker process is configured: its listen address, pool size and message size limit, from
 // the environment (RACETRACK_WORKER_ADDRESS, RACETRACK_WORKER_THREADS,
-// RACETRACK_MAX_MESSAGE_BYTES) and the command line (--address ADDR, --help).
+// RACETRACK_MAX_MESSAGE_BYTES, RACETRACK_WORKER_INLINE) and the command line (--address ADDR, --help).
 // Internal to the SDK; exposed for tests.
 #pragma once
 
@@ -16,6 +16,9 @@ struct WorkerOptions {
   std::string address = kDefaultAddress;  // a gRPC address: "unix:/path" or "host:port"
   std::string class_name;                 // reported by Describe
   std::size_t threads = 0;                // call pool size; 0: max(2, hardware threads)
+  // Run each call on the thread that read it, one at a time per stream, with no pool hop: the
+  // lowest latency for jobs that answer in microseconds; a slow call holds up the ones after it.
+  bool inline_calls = false;
   std::size_t max_message_bytes = kDefaultMaxMessageBytes;
 };
 
