@@ -67,6 +67,12 @@ TEST_F(PrimeGatewayTest, CompositeNumberIsFalse) {
   EXPECT_EQ(r.body, "false");
 }
 
+TEST_F(PrimeGatewayTest, ParametersDescribePerform) {
+  HttpResponse r = gateway_->Get("/pub/job/primer/1/api/v1/parameters");
+  ASSERT_EQ(r.status, 200) << r.Describe();
+  EXPECT_EQ(r.body, R"([{"name":"number","type":"int"}])");
+}
+
 TEST_F(PrimeGatewayTest, EmptyBodyUsesTheInputExample) {
   HttpResponse r = Perform(std::nullopt, {});  // Content-Length: 0, no Content-Type
   ASSERT_EQ(r.status, 200) << r.Describe();

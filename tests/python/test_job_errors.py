@@ -58,8 +58,8 @@ def test_exception_groups():
 
 def test_type_error_becomes_value_error():
     converted = call_failed(TypeError("perform() missing 1 required positional argument: 'number'"))
-    assert map_exception(converted) == JobFailure(400, 'ValueError', 'failed to call a function: '
-                                                  "perform() missing 1 required positional argument: 'number'")
+    expected = "failed to call a function: perform() missing 1 required positional argument: 'number'"
+    assert map_exception(converted) == JobFailure(400, 'ValueError', expected)
 
 
 def test_mro_order_decides():

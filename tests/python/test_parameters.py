@@ -1,5 +1,5 @@
 """GET /api/v1/parameters body (spec §7.5)."""
-
+from typing import List  # noqa: UP035 - typing.List is what the spec's examples use
 
 import pytest
 
@@ -17,7 +17,7 @@ class Mode:
 
 
 class Adder:
-    def perform(self, numbers: list[float], radix: int = 10) -> float:
+    def perform(self, numbers: List[float], radix: int = 10) -> float:  # noqa: UP006
         return sum(numbers)
 
 
@@ -57,3 +57,12 @@ def test_string_annotations_are_returned_as_text():
 def test_missing_perform():
     with pytest.raises(ValueError, match="entrypoint doesn't have 'perform' method implemented"):
         list_entrypoint_parameters(object())
+
+
+def test_adder_example():
+    from conftest import EXAMPLES
+    from racetrack_job_wrapper.loader import find_class_in_file
+
+    adder = find_class_in_file(str(EXAMPLES / 'adder' / 'job.py'))
+    assert list_entrypoint_parameters(adder()) == [
+        {'name': 'numbers', 'type': 'List'}, {'name': 'radix', 'default_value': 10, 'type': 'int'}]

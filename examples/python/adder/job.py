@@ -1,7 +1,8 @@
+from typing import List  # noqa: UP035 - the seed's adder; /parameters reports "List"
 
 
 class AdderModel:
-    def perform(self, numbers: list[float], radix: int = 10) -> float:
+    def perform(self, numbers: List[float], radix: int = 10) -> float:  # noqa: UP006
         """
         Add numbers.
         :param numbers: Numbers to add.

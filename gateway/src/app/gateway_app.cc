@@ -125,6 +125,13 @@ void GatewayApp::OnRequest(server::Connection* conn, http::Request& request) {
     case routing::RouteId::kPerform:
       HandlePerform(conn, request);
       return;
+    case routing::RouteId::kParameters:
+      if (const forward::JobDescription* d = forwarder_->description()) {
+        Respond(conn, 200, d->parameters_json);
+      } else {
+        Respond(conn, 404, kNotFoundBody);  // as the original while the job loads
+      }
+      return;
     default:
       Respond(conn, 404, kNotFoundBody);
   }
@@ -192,14 +199,16 @@ void GatewayApp::OnWorkerReady(const forward::JobDescription& description) {
   probes_.SetJobName(EnvOr("JOB_NAME", description.job_name.empty() ? "JOB_NAME"
                                                                     : description.job_name));
   probes_.SetReady(!draining_);
-  log::Info("loaded job class: " + description.class_name + " (" + description.sdk +
-            ", runs " + std::to_string(description.max_concurrency) + " calls at once)");
+  // The worker logs "loaded job class" itself; this line says what the gateway now forwards to.
+  log::Info("worker ready: " + description.class_name + " (" + description.sdk + ", runs " +
+            std::to_string(description.max_concurrency) + " calls at once)");
   log::Info("Server is ready");
 }
 
 void GatewayApp::OnWorkerFailed(const std::string& error) {
   probes_.SetInitError(error);
-  log::Error("Initialization error: " + error);
+  // The worker has logged "Initialization error: ..." with the details.
+  log::Warn("the worker could not load the job; /live answers 500 with its error");
 }
 
 void GatewayApp::OnWorkerLost(const std::string& reason) {

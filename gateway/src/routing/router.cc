@@ -25,6 +25,7 @@ Router::Router() {
   Add("/health", kGet, RouteId::kHealth);
   Add("/", kGet, RouteId::kRoot);
   Add("/api/v1/perform", kPost, RouteId::kPerform);
+  Add("/api/v1/parameters", kGet, RouteId::kParameters);
 }
 
 void Router::Add(std::string path, MethodMask methods, RouteId id) {

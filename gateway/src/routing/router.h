@@ -20,6 +20,7 @@ enum class RouteId : uint8_t {
   kHealth,
   kRoot,  // GET / → 307 {base_url}{home_page}
   kPerform,
+  kParameters,  // GET /api/v1/parameters: perform's signature, from Describe
 };
 
 // Bit set of methods a route accepts.

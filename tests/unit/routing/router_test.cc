@@ -147,8 +147,8 @@ TEST(RoutingRouterTest, UnknownPathsAreNotFound) {
 
 TEST(RoutingRouterTest, AddedRoutesMatchUnderPrefixes) {
   Router router;
-  router.Add("/api/v1/parameters", kGet, RouteId::kHealth);
-  RouteMatch match = router.Match(Method::kGet, "/pub/job/n/v/api/v1/parameters");
+  router.Add("/api/v1/explain", kGet, RouteId::kHealth);
+  RouteMatch match = router.Match(Method::kGet, "/pub/job/n/v/api/v1/explain");
   EXPECT_EQ(match.id, RouteId::kHealth);
   EXPECT_TRUE(match.method_allowed);
 }

@@ -47,7 +47,11 @@ def _importable_name(cls: type) -> tuple[str, str, str] | None:
         return None
     main_file = ''
     if module == '__main__':
-        main_file = getattr(sys.modules.get('__main__'), '__file__', '') or ''
+        main = sys.modules.get('__main__')
+        spec = getattr(main, '__spec__', None)
+        if spec is not None and spec.name and spec.name != '__main__':
+            return spec.name, qualname, ''  # run as `python -m pkg.mod`: import it by that name
+        main_file = getattr(main, '__file__', '') or ''
         if not main_file or not Path(main_file).is_file():
             return None
         main_file = str(Path(main_file).resolve())
