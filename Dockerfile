@@ -5,8 +5,8 @@ ARG BASE_IMAGE=debian:bookworm-slim
 
 FROM ${BASE_IMAGE} AS build
 WORKDIR /src
-COPY scripts/install-deps.sh scripts/install-deps.sh
-RUN bash scripts/install-deps.sh
+COPY scripts/install-deps.sh scripts/fetch-swagger-ui.sh scripts/
+RUN bash scripts/install-deps.sh --no-browser
 COPY . .
 RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release -DRT_BUILD_TESTS=OFF \
  && ninja -C /build gateway prime_job adder_job

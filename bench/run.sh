@@ -16,6 +16,10 @@
 #   BENCH_WAIT_LOAD=          if set (e.g. 1.0), wait up to BENCH_WAIT_LOAD_TIMEOUT s (default 600)
 #                             for the 1-minute load average to drop below it before starting
 #   BUILD_DIR=build (or BUILD, as the Makefile names it)  where build/gateway/gateway and build/examples/cpp/prime_job live
+#   GATEWAY_EXTRA_ARGS=       extra gateway options (before --worker), e.g. "--log-level info";
+#                             default none: the gateway logs at debug, like the original
+#   BENCH_SNAPSHOT=1          copy the binaries to RESULTS/bin first and run the copies, so that a
+#                             concurrent rebuild of build/ cannot swap them mid-run (0: run in place)
 #   BENCH_RESULTS_DIR=bench/results  where the report (latest.md), raw data and server logs go
 #   VENV_ORIG=.venv-orig      venv holding the original runner (created on first use)
 #   ORIG_PIP_EXTRA=           extra pip requirements installed with it when the venv is created,
@@ -87,7 +91,8 @@ target_cpp() {
     T_ROLE=ours
     T_DIR="$ROOT"
     T_ENV=()
-    T_CMD=("$GATEWAY" --port "$port" --worker "$PRIME_JOB")
+    # shellcheck disable=SC2206  # GATEWAY_EXTRA_ARGS is a list of options
+    T_CMD=("$GATEWAY" --port "$port" ${GATEWAY_EXTRA_ARGS:-} --worker "$PRIME_JOB")
     T_READY=/ready
     T_MAIN="gateway process"
     T_CHECKS=(
@@ -288,6 +293,21 @@ RSS="$RESULTS/rss.tsv"
 META="$RESULTS/meta.txt"
 rm -f "$RAW" "$RSS" "$RESULTS"/target-*.tsv "$RESULTS"/checks-*.txt "$RESULTS"/wrk-*.txt "$RESULTS"/server-*.log
 
+# Snapshot the binaries: others may rebuild build/ while we measure, and a run must not mix
+# builds. The targets then run the copies.
+SNAPSHOT_INFO=""
+if [ "${BENCH_SNAPSHOT:-1}" = 1 ]; then
+    mkdir -p "$RESULTS/bin"
+    for var in GATEWAY PRIME_JOB; do
+        src=${!var}
+        [ -x "$src" ] || continue
+        dst="$RESULTS/bin/$(basename "$src")"
+        cp "$src" "$dst.tmp" && mv "$dst.tmp" "$dst"
+        SNAPSHOT_INFO+="$(basename "$src") built $(date -u -r "$src" '+%Y-%m-%d %H:%M:%S UTC') (sha256 $(sha256sum "$dst" | cut -c1-12)); "
+        printf -v "$var" '%s' "$dst"
+    done
+fi
+
 if [ -n "$WAIT_LOAD" ]; then
     deadline=$((SECONDS + WAIT_LOAD_TIMEOUT))
     while awk -v l="$(load1)" -v m="$WAIT_LOAD" 'BEGIN { exit !(l >= m) }'; do
@@ -307,6 +327,8 @@ LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
     echo "machine: $(nproc) CPUs, $(lscpu 2>/dev/null | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2; exit}'), kernel $(uname -r)"
     echo "pinning: server side taskset -c $SERVER_CPU, wrk taskset -c $LOAD_CPU (wrk -t1 -cN -d${SECONDS_PER_RUN}s --latency, 1 s warm-up before each)"
     echo "wrk: $(wrk -v 2>&1 | head -n1 | awk '{print $1, $2}')"
+    echo "source: commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown); binaries from $BUILD_DIR"
+    [ -n "$SNAPSHOT_INFO" ] && echo "binaries (copied to $RESULTS/bin before the run): ${SNAPSHOT_INFO%; }"
     [ -x "$GATEWAY" ] && echo "gateway: $("$GATEWAY" --version 2>&1 | head -n1)"
     if [ -x "$VENV_ORIG/bin/pip" ]; then
         echo "original: $("$VENV_ORIG/bin/python" --version 2>&1), $("$VENV_ORIG/bin/pip" list 2>/dev/null |

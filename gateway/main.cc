@@ -22,7 +22,7 @@ int main(int argc, char** argv) {
       break;
   }
   std::signal(SIGPIPE, SIG_IGN);
-  gw::log::Init(config.log_level);
+  gw::log::Init(config.log_level, config.log_structured);
 
   gw::Loop loop;
   int exit_code = 0;

@@ -55,3 +55,12 @@ def test_gateway_command_line():
     argv = gateway.gateway_argv('/bin/gw', 7001, ['file', 'job.py', ''])
     assert argv[:6] == ['/bin/gw', '--port', '7001', '--log-level', 'debug', '--worker']
     assert argv[6:] == [sys.executable, '-u', '-m', 'racetrack_job_wrapper.worker', 'file', 'job.py', '']
+
+
+def test_gateway_command_line_passes_the_manifest_path_to_both():
+    worker_args = ['file', 'job.py', '', '--manifest-path', 'm.yaml']
+    argv = gateway.gateway_argv('/bin/gw', 7001, worker_args, manifest_path='m.yaml')
+    worker_at = argv.index('--worker')
+    assert argv[:worker_at] == ['/bin/gw', '--port', '7001', '--log-level', 'debug',
+                                '--manifest-path', 'm.yaml']
+    assert argv[worker_at + 1:][-2:] == ['--manifest-path', 'm.yaml']

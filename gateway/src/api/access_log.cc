@@ -20,28 +20,12 @@ std::string LowerEnv(const char* name, const char* fallback) {
   return out;
 }
 
-bool EnvFlag(const char* name) {
-  std::string v = LowerEnv(name, "");
-  return v == "true" || v == "t" || v == "yes" || v == "y" || v == "1";
-}
-
-// `, key=value`, or `, key="value"` when the value has a space (the original's extras format).
-void AppendExtra(std::string* line, std::string_view key, std::string_view value) {
-  line->append(", ");
-  line->append(key);
-  line->push_back('=');
-  bool quote = value.find(' ') != std::string_view::npos;
-  if (quote) line->push_back('"');
-  line->append(value);
-  if (quote) line->push_back('"');
-}
-
 }  // namespace
 
 AccessLog::AccessLog()
     : tracing_header_(LowerEnv("REQUEST_TRACING_HEADER", "X-Request-Tracing-Id")),
       caller_header_(LowerEnv("CALLER_NAME_HEADER", "X-Caller-Name")),
-      log_caller_name_(EnvFlag("LOG_CALLER_NAME")) {}
+      log_caller_name_(log::EnvFlag("LOG_CALLER_NAME")) {}
 
 bool AccessLog::IsQuiet(const http::Request& request) {
   if (request.method != http::Method::kGet) return false;
@@ -50,31 +34,36 @@ bool AccessLog::IsQuiet(const http::Request& request) {
   return std::find(kQuiet.begin(), kQuiet.end(), request.target) != kQuiet.end();
 }
 
-void AccessLog::AppendExtras(const http::Request& request, std::string* line) const {
+size_t AccessLog::CollectExtras(const http::Request& request,
+                                std::array<log::Extra, 2>* extras) const {
+  size_t n = 0;
   if (const std::string* id = request.FindHeader(tracing_header_)) {
-    AppendExtra(line, "tracing_id", *id);
+    (*extras)[n++] = {"tracing_id", *id};
   }
   if (log_caller_name_) {
     if (const std::string* caller = request.FindHeader(caller_header_)) {
-      AppendExtra(line, "caller_name", *caller);
+      (*extras)[n++] = {"caller_name", *caller};
     }
   }
+  return n;
 }
 
 void AccessLog::Started(const http::Request& request) const {
   if (!log::Enabled(log::Level::kDebug) || IsQuiet(request)) return;
   std::string line = "Request: ";
   line.append(request.method_name).append(" ").append(request.target);
-  AppendExtras(request, &line);
-  log::Write(log::Level::kDebug, line);
+  std::array<log::Extra, 2> extras;
+  size_t n = CollectExtras(request, &extras);
+  log::Write(log::Level::kDebug, line, std::span(extras.data(), n));
 }
 
 void AccessLog::Finished(const http::Request& request, int status) const {
   if (!log::Enabled(log::Level::kInfo) || (status == 200 && IsQuiet(request))) return;
   std::string line = request.method_name;
   line.append(" ").append(request.target).append(" ").append(std::to_string(status));
-  AppendExtras(request, &line);
-  log::Write(log::Level::kInfo, line);
+  std::array<log::Extra, 2> extras;
+  size_t n = CollectExtras(request, &extras);
+  log::Write(log::Level::kInfo, line, std::span(extras.data(), n));
 }
 
 }  // namespace gw::api

@@ -3,9 +3,11 @@
 // Probe and metrics requests are not logged (unless prefixed, or not 200), as the original.
 #pragma once
 
+#include <array>
 #include <string>
 
 #include "http/request.h"
+#include "observability/log.h"
 
 namespace gw::api {
 
@@ -20,7 +22,8 @@ class AccessLog {
   static bool IsQuiet(const http::Request& request);
 
  private:
-  void AppendExtras(const http::Request& request, std::string* line) const;
+  // tracing_id and caller_name, when present: written as `, key=value` or as JSON keys.
+  size_t CollectExtras(const http::Request& request, std::array<log::Extra, 2>* extras) const;
 
   std::string tracing_header_;  // lower case
   std::string caller_header_;   // lower case

@@ -40,6 +40,7 @@ Serves a Racetrack job over HTTP and forwards its calls to a worker process over
   --drain-timeout-ms N      on SIGTERM, how long in-flight calls may finish (default 30000)
   --max-message-bytes N     largest gRPC message to or from the worker (default 64 MiB)
   --log-level L             debug, info, warning, error or off (default debug, or LOG_LEVEL)
+  --manifest-path P         the job manifest (job.yaml); else $JOB_MANIFEST_YAML, else ./job.yaml
   --help                    show this help
   --version                 show the version
 )";
@@ -50,6 +51,7 @@ CliOutcome ParseCommandLine(int argc, const char* const* argv, Config* config,
   if (const char* level = std::getenv("LOG_LEVEL"); level != nullptr && *level != '\0') {
     log::ParseLevel(level, &config->log_level);
   }
+  config->log_structured = log::EnvFlag("LOG_STRUCTURED");
   auto fail = [&](const std::string& text) {
     *message = "gateway: " + text + "\nTry 'gateway --help' for more information.\n";
     return CliOutcome::kExitUsageError;
@@ -95,6 +97,8 @@ CliOutcome ParseCommandLine(int argc, const char* const* argv, Config* config,
       ok = ParseNumber<uint64_t>(value, 0, UINT64_MAX, &config->drain_timeout_ms);
     } else if (arg == "--max-message-bytes") {
       ok = ParseNumber<int>(value, 1024, INT32_MAX, &config->max_message_bytes);
+    } else if (arg == "--manifest-path") {
+      config->manifest_path = value;
     } else if (arg == "--log-level") {
       ok = log::ParseLevel(value, &config->log_level);
     } else {

@@ -35,6 +35,37 @@ struct UnaryCall {
 using HealthCall = UnaryCall<health::HealthCheckRequest, health::HealthCheckResponse>;
 using DescribeCall = UnaryCall<pb::DescribeRequest, pb::JobDescription>;
 
+EndpointDescription EndpointFromProto(const pb::Endpoint& e) {
+  using Kind = EndpointDescription::Kind;
+  EndpointDescription out;
+  out.path = e.path();
+  out.methods.assign(e.methods().begin(), e.methods().end());
+  switch (e.kind()) {
+    case pb::ENDPOINT_KIND_PERFORM:
+      out.kind = Kind::kPerform;
+      break;
+    case pb::ENDPOINT_KIND_AUXILIARY:
+      out.kind = Kind::kAuxiliary;
+      break;
+    case pb::ENDPOINT_KIND_STATIC:
+      out.kind = Kind::kStatic;
+      break;
+    case pb::ENDPOINT_KIND_WEBVIEW:
+      out.kind = Kind::kWebview;
+      break;
+    default:
+      out.kind = Kind::kUnspecified;
+      break;
+  }
+  out.summary = e.summary();
+  out.description = e.description();
+  if (e.has_input_example_json()) out.input_example_json = e.input_example_json();
+  out.mimetype = e.mimetype();
+  out.openapi_operation_json = e.openapi_operation_json();
+  out.path_template = e.path_template();
+  return out;
+}
+
 JobDescription FromProto(const pb::JobDescription& d) {
   JobDescription out;
   out.class_name = d.class_name();
@@ -47,6 +78,7 @@ JobDescription FromProto(const pb::JobDescription& d) {
     if (e.kind() == pb::ENDPOINT_KIND_PERFORM && e.has_input_example_json()) {
       out.perform_example_json = e.input_example_json();
     }
+    out.endpoints.push_back(EndpointFromProto(e));
   }
   return out;
 }
@@ -58,6 +90,7 @@ struct Forwarder::Impl {
     CallSink* sink;
     void* context;
     uint64_t deadline_ms;  // uv_now() based; 0: none
+    uint64_t started_ns;   // uv_hrtime() when the call was queued for the stream
   };
 
   enum class State { kStopped, kPolling, kReady, kShutdown };
@@ -221,6 +254,7 @@ struct Forwarder::Impl {
       if (it == pending.end()) continue;  // cancelled or timed out meanwhile
       Pending p = it->second;
       pending.erase(it);
+      outcome.worker_seconds = static_cast<double>(uv_hrtime() - p.started_ns) * 1e-9;
       if (reply.has_error()) {
         const pb::JobError& e = reply.error();
         outcome.status = static_cast<int>(e.http_status());
@@ -344,6 +378,8 @@ const JobDescription* Forwarder::description() const {
 
 size_t Forwarder::in_flight() const { return impl_->pending.size(); }
 
+std::shared_ptr<grpc::Channel> Forwarder::channel() const { return impl_->channel; }
+
 uint64_t Forwarder::StartCall(std::string_view endpoint, std::string&& payload_json,
                               const http::Request& request, CallSink* sink, void* context) {
   Impl& d = *impl_;
@@ -365,7 +401,7 @@ uint64_t Forwarder::StartCall(std::string_view endpoint, std::string&& payload_j
     call->set_timeout_ms(d.options.call_timeout_ms);
     deadline = uv_now(d.loop.uv()) + d.options.call_timeout_ms;
   }
-  d.pending.emplace(id, Impl::Pending{sink, context, deadline});
+  d.pending.emplace(id, Impl::Pending{sink, context, deadline, uv_hrtime()});
   return id;
 }
 

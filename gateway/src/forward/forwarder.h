@@ -12,11 +12,29 @@
 
 #include "http/request.h"
 
+namespace grpc {
+class Channel;
+}
+
 namespace gw {
 class Loop;
 }
 
 namespace gw::forward {
+
+// One endpoint the worker lists in Describe (the proto's Endpoint, without gRPC types).
+struct EndpointDescription {
+  enum class Kind : uint8_t { kUnspecified, kPerform, kAuxiliary, kStatic, kWebview };
+  std::string path;  // relative to /api/v1, e.g. "/perform", "/explain"
+  std::vector<std::string> methods;
+  Kind kind = Kind::kUnspecified;
+  std::string summary;
+  std::string description;
+  std::optional<std::string> input_example_json;
+  std::string mimetype;
+  std::string openapi_operation_json;  // empty: the gateway describes the endpoint itself
+  bool path_template = false;
+};
 
 // What the worker told us about its job once it became ready.
 struct JobDescription {
@@ -27,6 +45,7 @@ struct JobDescription {
   std::string job_name;
   std::string job_version;
   std::string sdk;
+  std::vector<EndpointDescription> endpoints;  // in the worker's order (perform first)
 };
 
 // The answer to a call: an HTTP status and a JSON body (the job's result or an error body).
@@ -34,6 +53,7 @@ struct CallOutcome {
   int status = 200;
   std::string body;
   std::string_view error_type;  // empty on success; static storage
+  double worker_seconds = 0;    // from sending the call to the worker's reply; 0 if none came
 };
 
 class CallSink {
@@ -56,7 +76,7 @@ class WorkerObserver {
 struct ForwarderOptions {
   std::string address;  // gRPC target, e.g. "unix:/run/x/worker.sock" or "127.0.0.1:7001"
   int max_message_bytes = 64 * 1024 * 1024;
-  uint32_t call_timeout_ms = 0;  // 0: none
+  uint32_t call_timeout_ms = 0;     // 0: none
   uint64_t poll_interval_ms = 100;  // readiness polling while the worker is not ready
 };
 
@@ -78,6 +98,9 @@ class Forwarder {
   bool ready() const;
   const JobDescription* description() const;
   size_t in_flight() const;
+  // The current channel to the worker (replaced on Reset), for unary RPCs made beside the
+  // forwarder (e.g. JobMetricsClient). Null before Start.
+  std::shared_ptr<grpc::Channel> channel() const;
 
   // Starts a call on a ready worker. Returns its id; the outcome reaches `sink` with `context`.
   uint64_t StartCall(std::string_view endpoint, std::string&& payload_json,

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <atomic>
 #include <cstdio>
@@ -16,6 +17,19 @@ namespace gw::log {
 namespace {
 
 std::atomic<int> g_level{static_cast<int>(Level::kInfo)};
+constexpr size_t kMaxExtras = 8;
+bool g_structured = false;  // set once by Init, before any other thread logs
+
+// `, key=value`, or `, key="value"` when the value has a space (the original's plain extras).
+void AppendPlainExtra(std::string* line, const Extra& extra) {
+  line->append(", ");
+  line->append(extra.key);
+  line->push_back('=');
+  bool quote = extra.value.find(' ') != std::string_view::npos;
+  if (quote) line->push_back('"');
+  line->append(extra.value);
+  if (quote) line->push_back('"');
+}
 
 // Collects formatted lines in memory and writes them to stdout in one call per flush.
 class BufferedStdoutSink : public spdlog::sinks::base_sink<std::mutex> {
@@ -72,9 +86,12 @@ bool ParseLevel(std::string_view text, Level* level) {
   return true;
 }
 
-void Init(Level level) {
+bool EnvFlag(const char* name) { return racetrack_common::EnvFlag(name); }
+
+void Init(Level level, bool structured) {
+  g_structured = structured;
   auto sink = std::make_shared<BufferedStdoutSink>();
-  sink->set_formatter(racetrack_common::MakePlainFormatter());
+  sink->set_formatter(racetrack_common::MakeFormatter(structured));
   auto logger = std::make_shared<spdlog::logger>("gateway", sink);
   logger->set_level(ToSpd(level));
   logger->flush_on(spdlog::level::warn);
@@ -86,10 +103,25 @@ bool Enabled(Level level) {
   return static_cast<int>(level) >= g_level.load(std::memory_order_relaxed);
 }
 
-void Write(Level level, std::string_view message) {
+void Write(Level level, std::string_view message, std::span<const Extra> extras) {
   auto& logger = Logger();
   if (!logger) Init(Level::kInfo);
-  logger->log(ToSpd(level), spdlog::string_view_t(message.data(), message.size()));
+  if (extras.empty()) {
+    logger->log(ToSpd(level), spdlog::string_view_t(message.data(), message.size()));
+    return;
+  }
+  if (g_structured) {
+    // The structured formatter reads the extras of this thread's line while logger->log() runs.
+    std::array<racetrack_common::LogExtra, kMaxExtras> common;
+    size_t n = std::min(extras.size(), common.size());
+    for (size_t i = 0; i < n; ++i) common[i] = {extras[i].key, extras[i].value};
+    racetrack_common::ScopedLogExtras scope(std::span(common.data(), n));
+    logger->log(ToSpd(level), spdlog::string_view_t(message.data(), message.size()));
+    return;
+  }
+  std::string line(message);
+  for (const Extra& extra : extras) AppendPlainExtra(&line, extra);
+  logger->log(ToSpd(level), spdlog::string_view_t(line.data(), line.size()));
 }
 
 void Flush() {

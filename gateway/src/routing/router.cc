@@ -1,10 +1,14 @@
 #include "routing/router.h"
 
+#include "routing/job_routes.h"
+
 namespace gw::routing {
 namespace {
 
 constexpr std::string_view kJobPrefix = "/pub/job/";
 constexpr std::string_view kFatmanPrefix = "/pub/fatman/";
+
+}  // namespace
 
 std::string AllowHeader(MethodMask methods) {
   std::string allow;
@@ -17,8 +21,6 @@ std::string AllowHeader(MethodMask methods) {
   return allow;
 }
 
-}  // namespace
-
 Router::Router() {
   Add("/live", kGet, RouteId::kLive);
   Add("/ready", kGet, RouteId::kReady);
@@ -26,10 +28,21 @@ Router::Router() {
   Add("/", kGet, RouteId::kRoot);
   Add("/api/v1/perform", kPost, RouteId::kPerform);
   Add("/api/v1/parameters", kGet, RouteId::kParameters);
+  Add("/openapi.json", kGet, RouteId::kOpenApi);
+  Add("/docs", kGet, RouteId::kDocs);
+  Add("/docs/oauth2-redirect", kGet, RouteId::kDocsOAuth2Redirect);
+  for (const char* asset : {"swagger-ui.css", "swagger-ui-bundle.js", "favicon-32x32.png"}) {
+    Add(std::string("/docs/") + asset, kGet, RouteId::kDocsAsset);
+  }
+  AddPrefix("/metrics", kAnyMethod, RouteId::kMetrics);
 }
 
 void Router::Add(std::string path, MethodMask methods, RouteId id) {
   entries_.push_back(Entry{std::move(path), methods, id, AllowHeader(methods)});
+}
+
+void Router::AddPrefix(std::string path, MethodMask methods, RouteId id) {
+  entries_.push_back(Entry{std::move(path), methods, id, AllowHeader(methods), true});
 }
 
 size_t Router::PrefixLength(std::string_view path, bool* exact) {
@@ -68,11 +81,24 @@ RouteMatch Router::Match(http::Method method, std::string_view path) const {
   match.prefix = path.substr(0, prefix_len);
   match.rest = path.substr(prefix_len);
   for (const Entry& entry : entries_) {
-    if (entry.path != match.rest) continue;
+    if (entry.path != match.rest &&
+        !(entry.prefix && match.rest.size() > entry.path.size() &&
+          match.rest[entry.path.size()] == '/' && match.rest.starts_with(entry.path))) {
+      continue;
+    }
     match.id = entry.id;
     match.method_allowed = (entry.methods & Bit(method)) != 0;
     match.allow = entry.allow;
     return match;
+  }
+  if (job_routes_ != nullptr) {
+    JobRouteMatch job = job_routes_->Match(method, match.rest);
+    if (job.endpoint != nullptr) {
+      match.id = RouteId::kJobEndpoint;
+      match.method_allowed = job.method_allowed;
+      match.allow = job.endpoint->allow;
+      match.endpoint = job.endpoint;
+    }
   }
   return match;
 }

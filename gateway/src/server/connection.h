@@ -55,6 +55,10 @@ class Connection {
   const http::Request& current() const { return queue_.front(); }
   // Opaque slot for the handler (e.g. the id of the call the current request waits on).
   uint64_t pending_tag = 0;
+  // Handler-owned facts about the current request, for its metrics: when the handler got it
+  // (uv_hrtime) and the metrics slot of the job endpoint it calls.
+  uint64_t started_ns = 0;
+  uint32_t metrics_endpoint = 0;
 
  private:
   static void OnAlloc(uv_handle_t* h, size_t suggested, uv_buf_t* buf) noexcept;

@@ -65,8 +65,8 @@ class ApiAccessLogOutputTest : public ::testing::Test {
 
   // Runs `fn` with logging at debug and returns what it printed.
   template <typename Fn>
-  std::string Capture(Fn fn) {
-    log::Init(log::Level::kDebug);
+  std::string Capture(Fn fn, bool structured = false) {
+    log::Init(log::Level::kDebug, structured);
     ::testing::internal::CaptureStdout();
     fn();
     log::Flush();
@@ -110,6 +110,31 @@ TEST_F(ApiAccessLogOutputTest, TracingIdAndCallerName) {
   EXPECT_NE(out.find("POST /api/v1/perform 422, tracing_id=abc123, caller_name=\"my caller\"\n"),
             std::string::npos)
       << out;
+}
+
+TEST_F(ApiAccessLogOutputTest, StructuredLinesCarryTheExtrasAsKeys) {
+  setenv("LOG_CALLER_NAME", "1", 1);
+  AccessLog access_log;
+  http::Request request = MakeRequest(http::Method::kPost, "/api/v1/perform");
+  request.headers.push_back({"x-request-tracing-id", "trace-123"});
+  request.headers.push_back({"x-caller-name", "alice"});
+  std::string out = Capture(
+      [&] {
+        access_log.Started(request);
+        access_log.Finished(request, 200);
+      },
+      /*structured=*/true);
+  EXPECT_NE(out.find(R"(, "lvl": "DEBUG", "msg": "Request: POST /api/v1/perform", )"
+                     R"("tracing_id": "trace-123", "caller_name": "alice"}
+)"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find(R"(, "lvl": "INFO", "msg": "POST /api/v1/perform 200", )"
+                     R"("tracing_id": "trace-123", "caller_name": "alice"}
+)"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(out.find("tracing_id="), std::string::npos) << out;
 }
 
 TEST_F(ApiAccessLogOutputTest, CallerNameOnlyWhenEnabled) {

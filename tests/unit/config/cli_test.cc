@@ -193,5 +193,15 @@ TEST_F(ConfigCliTest, LogLevelFromEnvironmentAndFlag) {
   EXPECT_EQ(Parse({"--log-level", "info", "--worker", "w"}).config.log_level, log::Level::kInfo);
 }
 
+TEST_F(ConfigCliTest, ManifestPathAndStructuredLogs) {
+  unsetenv("LOG_STRUCTURED");
+  Parsed parsed = Parse({"--manifest-path", "job.yaml", "--worker", "w"});
+  EXPECT_EQ(parsed.config.manifest_path, "job.yaml");
+  EXPECT_FALSE(parsed.config.log_structured);
+  setenv("LOG_STRUCTURED", "Yes", 1);
+  EXPECT_TRUE(Parse({"--worker", "w"}).config.log_structured);
+  unsetenv("LOG_STRUCTURED");
+}
+
 }  // namespace
 }  // namespace gw::config

@@ -153,5 +153,18 @@ TEST(RoutingRouterTest, AddedRoutesMatchUnderPrefixes) {
   EXPECT_TRUE(match.method_allowed);
 }
 
+TEST(RoutingRouterTest, MetricsIsAPrefixRouteForAnyMethod) {
+  Router router;
+  for (std::string_view path :
+       {"/metrics", "/metrics/", "/metrics/foo", "/pub/job/n/v/metrics/x"}) {
+    for (Method method : {Method::kGet, Method::kPost, Method::kHead, Method::kOther}) {
+      RouteMatch match = router.Match(method, path);
+      EXPECT_EQ(match.id, RouteId::kMetrics) << path;
+      EXPECT_TRUE(match.method_allowed) << path;
+    }
+  }
+  EXPECT_EQ(router.Match(Method::kGet, "/metricsfoo").id, RouteId::kNotFound);
+}
+
 }  // namespace
 }  // namespace gw::routing

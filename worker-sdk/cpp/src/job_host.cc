@@ -120,6 +120,29 @@ void JobHost::Describe(v1::JobDescription& out) const {
   SetFromEnv("JOB_VERSION", out.mutable_job_version());
 }
 
+void JobHost::CollectMetrics(v1::MetricsReply& out) {
+  if (state() != LoadState::kReady) return;
+  std::vector<Metric> metrics;
+  try {
+    metrics = job_->Metrics();
+  } catch (const std::exception& e) {
+    out.set_error(e.what());
+    spdlog::error("metrics() failed: {}", e.what());
+    return;
+  } catch (...) {
+    out.set_error("unknown exception");
+    spdlog::error("metrics() failed with an unknown exception");
+    return;
+  }
+  for (Metric& m : metrics) {
+    v1::JobMetric* metric = out.add_metrics();
+    metric->set_name(std::move(m.name));
+    metric->set_value(m.value);
+    metric->set_description(std::move(m.description));
+    for (auto& [key, value] : m.labels) (*metric->mutable_labels())[key] = std::move(value);
+  }
+}
+
 CallOutcome JobHost::Invoke(std::string_view endpoint, std::string_view payload_json) {
   switch (state()) {
     case LoadState::kReady:

@@ -36,6 +36,9 @@ class JobHost {
 
   void Describe(racetrack::worker::v1::JobDescription& out) const;
 
+  // The job's gauges (empty unless loaded); an exception's text goes into `out.error`.
+  void CollectMetrics(racetrack::worker::v1::MetricsReply& out);
+
   // Runs one call; 503 "JobNotReady" unless the job is loaded. Safe from any thread.
   CallOutcome Invoke(std::string_view endpoint, std::string_view payload_json);
 

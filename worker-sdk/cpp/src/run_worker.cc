@@ -24,7 +24,8 @@ constexpr std::chrono::seconds kShutdownGrace{5};
 // as one stream, as they did in the original runner.
 void SetUpLogging() {
   auto logger = spdlog::stdout_logger_mt("racetrack_worker");
-  logger->set_formatter(racetrack_common::MakePlainFormatter());
+  logger->set_formatter(
+      racetrack_common::MakeFormatter(racetrack_common::EnvFlag("LOG_STRUCTURED")));
   logger->flush_on(spdlog::level::trace);
   spdlog::set_default_logger(std::move(logger));
 }

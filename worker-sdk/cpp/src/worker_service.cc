@@ -1,4 +1,4 @@
-// Describe and the Calls stream registry.
+// Describe, Metrics and the Calls stream registry.
 #include "worker_service.h"
 
 namespace racetrack::internal {
@@ -8,6 +8,16 @@ grpc::ServerUnaryReactor* WorkerService::Describe(grpc::CallbackServerContext* c
                                                   const v1::DescribeRequest* /*request*/,
                                                   v1::JobDescription* response) {
   host_.Describe(*response);
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(grpc::Status::OK);
+  return reactor;
+}
+
+// The job's Metrics() runs inline on the gRPC thread: it is meant to be quick.
+grpc::ServerUnaryReactor* WorkerService::Metrics(grpc::CallbackServerContext* context,
+                                                 const v1::MetricsRequest* /*request*/,
+                                                 v1::MetricsReply* response) {
+  host_.CollectMetrics(*response);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(grpc::Status::OK);
   return reactor;

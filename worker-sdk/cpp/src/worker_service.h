@@ -1,7 +1,7 @@
-// WorkerService: the racetrack.worker.v1.Worker service. Describe is answered from the JobHost;
-// each Calls RPC becomes a CallStream. The service keeps a registry of open streams so that
-// shutdown can end them once their calls are answered (a long-lived stream would otherwise hold
-// the server's graceful shutdown until its deadline).
+// WorkerService: the racetrack.worker.v1.Worker service. Describe and Metrics are answered from
+// the JobHost; each Calls RPC becomes a CallStream. The service keeps a registry of open streams
+// so that shutdown can end them once their calls are answered (a long-lived stream would
+// otherwise hold the server's graceful shutdown until its deadline).
 #pragma once
 
 #include <mutex>
@@ -22,6 +22,10 @@ class WorkerService final : public racetrack::worker::v1::Worker::CallbackServic
   grpc::ServerUnaryReactor* Describe(grpc::CallbackServerContext* context,
                                      const racetrack::worker::v1::DescribeRequest* request,
                                      racetrack::worker::v1::JobDescription* response) override;
+
+  grpc::ServerUnaryReactor* Metrics(grpc::CallbackServerContext* context,
+                                    const racetrack::worker::v1::MetricsRequest* request,
+                                    racetrack::worker::v1::MetricsReply* response) override;
 
   grpc::ServerBidiReactor<racetrack::worker::v1::CallBatch, racetrack::worker::v1::ReplyBatch>*
   Calls(grpc::CallbackServerContext* context) override;

@@ -57,12 +57,16 @@ def worker_command(args: list[str]) -> list[str]:
     return [sys.executable, '-u', '-m', 'racetrack_job_wrapper.worker', *args]
 
 
-def gateway_argv(gateway: str, port: int, worker_args: list[str], log_level: str = 'debug') -> list[str]:
-    return [gateway, '--port', str(port), '--log-level', log_level,
+def gateway_argv(gateway: str, port: int, worker_args: list[str], log_level: str = 'debug',
+                 manifest_path: str | None = None) -> list[str]:
+    """The gateway reads the manifest too (concurrency cap, home page, name and version), so a
+    --manifest-path goes to both the gateway and the worker."""
+    manifest_flags = ['--manifest-path', manifest_path] if manifest_path else []
+    return [gateway, '--port', str(port), '--log-level', log_level, *manifest_flags,
             '--worker', *worker_command(worker_args)]
 
 
-def exec_gateway(port: int, worker_args: list[str]) -> None:
+def exec_gateway(port: int, worker_args: list[str], manifest_path: str | None = None) -> None:
     """Replaces this process with the gateway, so that signals reach it directly (PID 1 in a
     container). Does not return; exits 1 with a hint if the gateway cannot be found."""
     try:
@@ -70,7 +74,7 @@ def exec_gateway(port: int, worker_args: list[str]) -> None:
     except GatewayNotFound as e:
         print(f'racetrack_job_runner: {e}', file=sys.stderr)
         sys.exit(1)
-    argv = gateway_argv(gateway, port, worker_args)
+    argv = gateway_argv(gateway, port, worker_args, manifest_path=manifest_path)
     sys.stdout.flush()
     sys.stderr.flush()
     os.execv(gateway, argv)

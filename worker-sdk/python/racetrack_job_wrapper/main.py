@@ -60,7 +60,7 @@ def run_entrypoint(args: argparse.Namespace) -> None:
     worker_args = ['file', args.entrypoint_path, args.entrypoint_classname]
     if args.manifest_path:
         worker_args += ['--manifest-path', args.manifest_path]
-    exec_gateway(args.port or DEFAULT_PORT, worker_args)
+    exec_gateway(args.port or DEFAULT_PORT, worker_args, manifest_path=args.manifest_path)
 
 
 def render_template(args: argparse.Namespace) -> None:

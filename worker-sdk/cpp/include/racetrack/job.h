@@ -5,14 +5,27 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "racetrack/errors.h"
 
 namespace racetrack {
 
 using Json = nlohmann::json;
+
+// One of the job's own gauges, exposed on the gateway's /metrics as
+//   # HELP <name> <description>
+//   # TYPE <name> gauge
+//   <name>{<labels>} <value>
+struct Metric {
+  std::string name;  // a Prometheus metric name, e.g. "job_positives"
+  double value = 0;
+  std::string description;
+  std::map<std::string, std::string> labels;
+};
 
 class Job {
  public:
@@ -31,6 +44,11 @@ class Job {
 
   // The body of GET /api/v1/parameters, e.g. [{"name":"number","type":"int"}].
   virtual Json Parameters() const { return Json::array(); }
+
+  // The job's gauges, collected on every scrape of /metrics (the original's `metrics()`). Called
+  // on a gRPC thread, possibly while Perform runs: keep it quick and thread-safe. An exception
+  // leaves the job's gauges out of that scrape.
+  virtual std::vector<Metric> Metrics() { return {}; }
 };
 
 }  // namespace racetrack

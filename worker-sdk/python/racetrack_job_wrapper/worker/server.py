@@ -20,6 +20,8 @@ from racetrack_job_wrapper.log.logs import get_logger
 from racetrack_job_wrapper.worker.calls import CallStream
 from racetrack_job_wrapper.worker.health import HealthService
 from racetrack_job_wrapper.worker.host import SDK_NAME, JobHost, JobSpec
+from racetrack_job_wrapper.worker.http import HttpDispatch
+from racetrack_job_wrapper.worker.metrics import collect_metrics
 from racetrack_job_wrapper.worker.pool import CallPool
 
 logger = get_logger(__name__)
@@ -42,15 +44,22 @@ class WorkerService(worker_pb2_grpc.WorkerServicer):
     def __init__(self, host: JobHost, pool_provider):
         self._host = host
         self._pool_provider = pool_provider
+        self._http = HttpDispatch(host)
 
     def Describe(self, request, context):  # noqa: N802 - gRPC method name
         return self._host.describe()
+
+    def Metrics(self, request, context):  # noqa: N802 - gRPC method name
+        return collect_metrics(self._host.job if self._host.state == JobHost.READY else None)
 
     def Calls(self, request_iterator, context):  # noqa: N802 - gRPC method name
         stream = CallStream(self._host, self._pool_provider(), request_iterator, context)
         context.add_callback(stream.end)
         threading.Thread(target=stream.read_all, name='calls-reader', daemon=True).start()
         return stream.replies()
+
+    def Http(self, request, context):  # noqa: N802 - gRPC method name
+        return self._http.handle(request)
 
 
 class WorkerServer:
