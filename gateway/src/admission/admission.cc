@@ -17,11 +17,14 @@ void Admission::SetLimits(AdmissionLimits limits) {
   }
 }
 
+bool Admission::TryRun() {
+  if (limits_.max_concurrency != 0 && running_ >= limits_.max_concurrency) return false;
+  ++running_;
+  return true;
+}
+
 Admission::Decision Admission::Enter(Waiter* waiter) {
-  if (limits_.max_concurrency == 0 || running_ < limits_.max_concurrency) {
-    ++running_;
-    return Decision::kRun;
-  }
+  if (TryRun()) return Decision::kRun;
   if (limits_.max_queue && queue_.size() >= *limits_.max_queue) return Decision::kRejected;
   queue_.push_back(waiter);
   return Decision::kQueued;

@@ -34,6 +34,8 @@ class Admission {
   // kRun: a slot is taken (call Leave() when the call ends). kQueued: `waiter` is woken with
   // OnAdmitted() holding a slot, unless Cancel()led first. kRejected: answer 429.
   Decision Enter(Waiter* waiter);
+  // The fast path of Enter: takes a slot if one is free now, without queueing anything.
+  bool TryRun();
   // A running call ended: its slot goes to the first waiter, if any.
   void Leave();
   // A queued waiter gave up (its client went away). No-op if it is not queued.

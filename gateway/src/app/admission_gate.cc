@@ -22,10 +22,16 @@ AdmissionGate::AdmissionGate(admission::AdmissionLimits limits) : admission_(lim
 
 AdmissionGate::~AdmissionGate() = default;
 
-AdmissionGate::Result AdmissionGate::Admit(server::Connection* conn, std::function<void()> start) {
+bool AdmissionGate::TakeSlot(server::Connection* conn) {
+  if (!admission_.TryRun()) return false;
+  admitted_.insert(conn);
+  return true;
+}
+
+AdmissionGate::Result AdmissionGate::Queue(server::Connection* conn, std::function<void()> start) {
   auto waiter = std::make_unique<QueuedRequest>(this, conn, std::move(start));
   switch (admission_.Enter(waiter.get())) {
-    case admission::Admission::Decision::kRun: {
+    case admission::Admission::Decision::kRun: {  // not reached after TakeSlot said no
       admitted_.insert(conn);
       std::function<void()> run = waiter->TakeStart();
       run();

@@ -9,6 +9,7 @@
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 #include "admission/admission.h"
 
@@ -32,7 +33,15 @@ class AdmissionGate {
 
   // kStarted: `start` ran now. kQueued: `start` runs once a slot frees, unless Release(conn)
   // comes first. kRejected: `start` is dropped; answer 429 with RejectionBody().
-  Result Admit(server::Connection* conn, std::function<void()> start);
+  // The common case (a free slot) runs `start` without allocating anything.
+  template <typename Start>
+  Result Admit(server::Connection* conn, Start&& start) {
+    if (TakeSlot(conn)) {
+      start();
+      return Result::kStarted;
+    }
+    return Queue(conn, std::function<void()>(std::forward<Start>(start)));
+  }
   // The request of `conn` is over (answered, failed, or its client went away): frees its slot
   // or leaves the queue. A no-op for connections the gate does not know. Idempotent.
   void Release(server::Connection* conn);
@@ -43,6 +52,8 @@ class AdmissionGate {
 
  private:
   class QueuedRequest;
+  bool TakeSlot(server::Connection* conn);
+  Result Queue(server::Connection* conn, std::function<void()> start);
   void OnAdmitted(server::Connection* conn);
 
   admission::Admission admission_;

@@ -5,6 +5,7 @@ that every call runs the endpoint's callable.
 """
 from __future__ import annotations
 
+import json
 import mimetypes
 import re
 from collections.abc import Callable
@@ -15,10 +16,13 @@ from typing import Any
 from racetrack_job_wrapper.docs import PERFORM_ENDPOINT, docstring, get_input_example
 from racetrack_job_wrapper.log.logs import get_logger
 from racetrack_job_wrapper.response import result_to_json
+from racetrack_job_wrapper.worker.binding import Param, openapi_operation, signature_params
 
 logger = get_logger(__name__)
 
-KIND_PERFORM, KIND_AUXILIARY, KIND_STATIC = 'perform', 'auxiliary', 'static'
+KIND_PERFORM, KIND_AUXILIARY, KIND_STATIC, KIND_WEBVIEW = 'perform', 'auxiliary', 'static', 'webview'
+WEBVIEW_PATH = '/webview'
+ANY_METHOD = ('GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS')
 _PATH_PARAM = re.compile(r'\{([^}/:]+)(?::[^}]*)?\}')
 
 
@@ -39,6 +43,8 @@ class Endpoint:
     static_file: str = ''
     v2: bool = False               # auxiliary_endpoints_v2: path/query params are bound too
     pattern: re.Pattern | None = field(default=None, repr=False)
+    params: list[Param] = field(default_factory=list, repr=False)  # aux v2: where each argument comes from
+    openapi_operation_json: str = ''
 
 
 def _example_json(example: Any) -> str | None:
@@ -96,10 +102,18 @@ def _add_aux_v2(job: object, endpoints: dict[str, Endpoint]) -> None:
         if method not in ('GET', 'POST'):
             logger.error(f'method {config.method} chosen for path {path} is not supported')
             continue
+        if path in endpoints:
+            continue
         pattern = _template_pattern(path)
-        endpoints.setdefault(path, Endpoint(
-            path, KIND_AUXILIARY, (method,), config.handler, summary=f'Call auxiliary endpoint: {path}',
-            description=_aux_description(config.handler), v2=True, pattern=pattern))
+        summary, description = f'Call auxiliary endpoint: {path}', _aux_description(config.handler)
+        params = signature_params(config.handler, set(pattern.groupindex) if pattern else set())
+        operation_id = 'auxiliary_endpoint_' + path.replace('/', '_')
+        operation = openapi_operation(params, operation_id, summary, description,
+                                      dict(getattr(config, 'other_options', None) or {}))
+        endpoints[path] = Endpoint(
+            path, KIND_AUXILIARY, (method,), config.handler, summary=summary, description=description,
+            v2=True, pattern=pattern, params=params,
+            openapi_operation_json=json.dumps(operation, separators=(',', ':'), default=str))
         logger.info(f'configured auxiliary endpoint: {path}')
 
 

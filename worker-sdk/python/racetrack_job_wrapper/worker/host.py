@@ -29,10 +29,15 @@ from racetrack_job_wrapper.request_context import (
     tracing_header_name,
 )
 from racetrack_job_wrapper.response import jsonable, render, result_to_json, to_json_serializable
+from racetrack_job_wrapper.worker.binding import ParameterErrors, bind
+from racetrack_job_wrapper.worker.webview import Webview, load_webview, webview_base_url
 from racetrack_job_wrapper.worker.endpoints import (
     KIND_AUXILIARY,
     KIND_PERFORM,
     KIND_STATIC,
+    KIND_WEBVIEW,
+    WEBVIEW_PATH,
+    ANY_METHOD,
     Endpoint,
     collect_endpoints,
     match_v2,
@@ -44,7 +49,7 @@ SDK_NAME = f'python/{__version__}'
 DEFAULT_THREADS = 40  # the original's anyio thread limit
 THREADS_ENV = 'RACETRACK_WORKER_THREADS'
 _KINDS = {KIND_PERFORM: pb.ENDPOINT_KIND_PERFORM, KIND_AUXILIARY: pb.ENDPOINT_KIND_AUXILIARY,
-          KIND_STATIC: pb.ENDPOINT_KIND_STATIC}
+          KIND_STATIC: pb.ENDPOINT_KIND_STATIC, KIND_WEBVIEW: pb.ENDPOINT_KIND_WEBVIEW}
 _FAST_RESULTS = (bool, int, str, type(None))
 
 
@@ -101,6 +106,7 @@ class JobHost:
         self.manifest: dict[str, Any] = {}
         self.job: object | None = None
         self.endpoints: dict[str, Endpoint] = {}
+        self.webview: Webview | None = None
         self._description = pb.JobDescription()
         self._request_context: contextvars.ContextVar | None = None
         self._request_extra: contextvars.ContextVar | None = None
@@ -154,7 +160,15 @@ class JobHost:
         if self.spec.validate_examples:
             aux = job.auxiliary_endpoints() if hasattr(job, 'auxiliary_endpoints') else {}
             validate_entrypoint(job, list(aux))
-        self.endpoints = collect_endpoints(job)
+        endpoints = collect_endpoints(job)
+        self.webview = load_webview(job, webview_base_url(*self.name_and_version()), logger)
+        if self.webview is not None:
+            # Listed first, after perform: the webview mounts win over aux routes below it (§6).
+            perform = next(iter(endpoints.items()))
+            endpoints = {perform[0]: perform[1],
+                         WEBVIEW_PATH: Endpoint(WEBVIEW_PATH, KIND_WEBVIEW, ANY_METHOD, summary='Webview app'),
+                         **{k: v for k, v in endpoints.items() if k != perform[0]}}
+        self.endpoints = endpoints
         self._description = self._build_description(job)
         self.job = job
 
@@ -169,6 +183,10 @@ class JobHost:
                                        summary=e.summary, description=e.description, mimetype=e.mimetype)
             if e.input_example_json is not None:
                 endpoint.input_example_json = e.input_example_json
+            if e.openapi_operation_json:
+                endpoint.openapi_operation_json = e.openapi_operation_json
+            endpoint.path_template = e.pattern is not None
+        d.has_webview = self.webview is not None
         d.parameters_json = self._parameters_json(job)
         return d
 
@@ -199,6 +217,12 @@ class JobHost:
         out.job_name = os.environ.get('JOB_NAME') or str(self.manifest.get('name') or '')
         out.job_version = os.environ.get('JOB_VERSION') or str(self.manifest.get('version') or '')
         return out
+
+    def name_and_version(self) -> tuple[str, str]:
+        """As the original resolves them for base_url (spec §5.2)."""
+        name = os.environ.get('JOB_NAME') or str(self.manifest.get('name') or '') or 'JOB_NAME'
+        version = os.environ.get('JOB_VERSION') or str(self.manifest.get('version') or '') or 'JOB_VERSION'
+        return name, version
 
     # Calls ---------------------------------------------------------------------------------
 
@@ -237,6 +261,43 @@ class JobHost:
             if failure.logged:
                 log_job_exception(logger, e, self._log_extra(request))
             return _reply_error(pb.Reply(id=call.id), failure)
+
+    def invoke_v2(self, endpoint: Endpoint, http: pb.HttpRequest, path_params: dict[str, str]) -> tuple[int, str]:
+        """An aux v2 call from the Http RPC: (status, JSON body). Parameters are bound from the
+        path, query, headers and body (422 when they do not fit); the result and errors are
+        rendered as perform's. Raises ProcessExit for SystemExit/KeyboardInterrupt."""
+        return contextvars.Context().run(self._invoke_v2, endpoint, http, path_params)
+
+    def _invoke_v2(self, endpoint: Endpoint, http: pb.HttpRequest, path_params: dict[str, str]) -> tuple[int, str]:
+        request = Request(http.method or 'GET', http.path, http.query, http.headers)
+        request.path_params = path_params
+        self._request_context.set(request)
+        self._request_extra.set({})
+        try:
+            try:
+                headers = {h.name.lower(): h.value for h in http.headers}
+                kwargs = bind(endpoint.params, path_params, http.query, headers, bytes(http.body))
+            except ParameterErrors as e:
+                return 422, e.body().decode()
+            try:
+                result = endpoint.handler(**kwargs)
+                if type(result) not in _FAST_RESULTS:
+                    result = to_json_serializable(result)
+            except TypeError as e:
+                raise call_failed(e) from None
+            if type(result) in _FAST_RESULTS:
+                return 200, result_to_json(result)
+            return 200, render(jsonable(result))
+        except (SystemExit, KeyboardInterrupt) as e:
+            raise self._process_exit(e, pb.Call(endpoint=endpoint.path)) from e
+        except BaseException as e:  # noqa: B036 - every job error becomes a reply
+            failure = map_exception(e)
+            if failure.logged:
+                log_job_exception(logger, e, self._log_extra(request))
+            if failure.type == 'HTTPException':
+                return failure.http_status, json.dumps({'detail': failure.message})
+            return failure.http_status, json.dumps({'error': failure.message, 'type': failure.type},
+                                                   ensure_ascii=False, separators=(',', ':'))
 
     def _run(self, endpoint: Endpoint, call: pb.Call, request: Request) -> Any:
         """The handler's result after stage 1 of serialization; TypeError → ValueError (§7.2)."""

@@ -1,4 +1,5 @@
-"""The worker's side of the Http RPC: what is not a JSON call (static files, spec §9.3).
+"""The worker's side of the Http RPC: what is not a JSON call: static files (spec §9.3), aux v2
+endpoints (§9.2, parameters bound in binding.py) and the webview app (§10, webview.py).
 
 Static files carry validators made from a stat() (ETag from mtime and size, Last-Modified). The
 gateway keeps the bytes and revalidates with If-None-Match on every request, so an unchanged file
@@ -13,12 +14,15 @@ from pathlib import Path
 
 from racetrack_job_wrapper._proto import worker_pb2 as pb
 from racetrack_job_wrapper.log.logs import get_logger
-from racetrack_job_wrapper.worker.endpoints import KIND_STATIC, Endpoint
+from racetrack_job_wrapper.worker.host import ProcessExit, exit_process
+from racetrack_job_wrapper.worker.webview import guess_mimetype
+from racetrack_job_wrapper.worker.endpoints import KIND_AUXILIARY, KIND_STATIC, KIND_WEBVIEW, Endpoint
 
 logger = get_logger(__name__)
 
 NOT_FOUND = b'{"detail":"Not Found"}'
 JSON = 'application/json'
+API_PREFIX = '/api/v1'
 
 
 def header(request: pb.HttpRequest, name: str) -> str | None:
@@ -61,6 +65,14 @@ def serve_file(request: pb.HttpRequest, filename: str | Path, mimetype: str) -> 
     return response(200, body, content_type, validators)
 
 
+def _path_params(endpoint: Endpoint, path: str) -> dict[str, str] | None:
+    rest = path[len(API_PREFIX):] if path.startswith(API_PREFIX) else path
+    if endpoint.pattern is None:
+        return {}
+    found = endpoint.pattern.match(rest)
+    return found.groupdict() if found else None
+
+
 class HttpDispatch:
     """Routes one HttpRequest to the endpoint Describe listed under request.endpoint."""
 
@@ -77,7 +89,31 @@ class HttpDispatch:
         try:
             if endpoint.kind == KIND_STATIC:
                 return serve_file(request, endpoint.static_file, endpoint.mimetype)
+            if endpoint.kind == KIND_AUXILIARY and endpoint.v2:
+                return self._aux_v2(endpoint, request)
+            if endpoint.kind == KIND_WEBVIEW and host.webview is not None:
+                return self._webview(request)
             return response(404, NOT_FOUND, JSON)
+        except ProcessExit as e:
+            exit_process(e)
+            raise
         except Exception as e:  # noqa: BLE001 - an HTTP endpoint's failure is a 500, not a crash
             logger.exception(f'{request.method} {request.path} failed: {e}')
             return error_response(500, str(e), type(e).__name__)
+
+    def _aux_v2(self, endpoint: Endpoint, request: pb.HttpRequest) -> pb.HttpResponse:
+        path_params = _path_params(endpoint, request.path)
+        if path_params is None:
+            return response(404, NOT_FOUND, JSON)
+        status, body = self._host.invoke_v2(endpoint, request, path_params)
+        return response(status, body.encode(), JSON)
+
+    def _webview(self, request: pb.HttpRequest) -> pb.HttpResponse:
+        webview = self._host.webview
+        rest = webview.rest_of(request.path)
+        static = webview.static_file(rest)
+        if static is not False:
+            if static is None:
+                return response(404, NOT_FOUND, JSON)
+            return serve_file(request, static, guess_mimetype(static))
+        return webview.handle(request)
