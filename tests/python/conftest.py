@@ -60,8 +60,10 @@ def wait_until(condition: Callable[[], Any], timeout: float = 20.0, interval: fl
 
 
 class Response:
-    def __init__(self, status: int, headers: dict[str, str], body: bytes):
+    def __init__(self, status: int, headers: dict[str, str], body: bytes,
+                 header_list: list[tuple[str, str]] | None = None):
         self.status, self.headers, self.body = status, headers, body
+        self.header_list = header_list or []  # every header as received, duplicates included
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -87,7 +89,7 @@ class RunningJob:
             conn.request(method, path, body=data, headers=headers or {})
             response = conn.getresponse()
             return Response(response.status, {k.lower(): v for k, v in response.getheaders()},
-                            response.read())
+                            response.read(), [(k.lower(), v) for k, v in response.getheaders()])
         finally:
             conn.close()
 

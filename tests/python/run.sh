@@ -5,7 +5,8 @@
 #   tests/python/run.sh [PYTEST ARGS...]
 #
 # Creates (or reuses) the venv /work/main/.venv, installs the SDK in editable mode (which
-# generates the gRPC stubs from proto/), pytest and numpy, and runs pytest. The gateway binary is
+# generates the gRPC stubs from proto/), pytest, numpy and flask (for examples/python/webview),
+# and runs pytest. The gateway binary is
 # $RACETRACK_GATEWAY_BIN, else build/gateway/gateway; without it the end-to-end tests are skipped.
 set -euo pipefail
 REPO="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -19,6 +20,7 @@ PIP=("$VENV/bin/python" -m pip install --quiet --disable-pip-version-check)
 # Build tools in the venv itself, so the stubs match the grpcio/protobuf installed beside them.
 "${PIP[@]}" setuptools wheel grpcio-tools pytest
 "${PIP[@]}" numpy || echo "run.sh: numpy is not available; its serialization test is skipped" >&2
+"${PIP[@]}" flask || echo "run.sh: flask is not available; the Flask webview tests are skipped" >&2
 "${PIP[@]}" --no-build-isolation -e "$REPO/worker-sdk/python"
 
 export RACETRACK_GATEWAY_BIN="${RACETRACK_GATEWAY_BIN:-$REPO/build/gateway/gateway}"

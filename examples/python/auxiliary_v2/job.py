@@ -22,7 +22,7 @@ class Job:
 
     def auxiliary_endpoints_v2(self) -> list[EndpointConfig]:
         return [
-            EndpointConfig('/multiply/{path}', HTTPMethod.POST, self.multiply, other_options=dict(tags=['items'])),
+            EndpointConfig('/multiply/{path}', HTTPMethod.POST, self.multiply, other_options={'tags': ['items']}),
             EndpointConfig('/random', HTTPMethod.GET, self.random),
             EndpointConfig('/explain', HTTPMethod.POST, self.explain),
             EndpointConfig('/items/{item_id}', HTTPMethod.GET, self.item),
@@ -42,8 +42,8 @@ class Job:
         total = x + y
         return {'x_importance': x / total, 'y_importance': y / total}
 
-    def item(self, item_id: int, verbose: bool = False, tags: Annotated[list[str], Query()] = []) -> dict:
+    def item(self, item_id: int, verbose: bool = False, tags: Annotated[list[str] | None, Query()] = None) -> dict:
         """An item by its id; repeated ?tags= give a list"""
         if item_id == 0:
             raise ValueError('there is no item 0')
-        return {'id': item_id, 'verbose': verbose, 'tags': tags}
+        return {'id': item_id, 'verbose': verbose, 'tags': tags or []}

@@ -46,6 +46,13 @@ GatewayApp::GatewayApp(Loop& loop, config::Config config)
   job_http_ = std::make_unique<JobHttp>(
       loop_, [this](server::Connection* conn, int status, std::string_view body,
                     std::string_view content_type, std::vector<http::Header> headers) {
+        if (http_calls_.erase(conn) > 0) {
+          // An auxiliary v2 call: a job call like perform. A 422 is a parameter error.
+          metrics_.OnCallDone(conn->metrics_endpoint, SecondsSince(conn->started_ns),
+                              status >= 400 && status != 422);
+          if (status == 500) metrics_.OnInternalServerError();
+          admission_gate_.Release(conn);  // before Respond, which may dispatch the next request
+        }
         Respond(conn, status, body, content_type, std::move(headers));
         if (draining_) CheckDrained();
       });
@@ -217,8 +224,32 @@ void GatewayApp::HandleJobEndpoint(server::Connection* conn, http::Request& requ
             {{"retry-after", "1"}});
     return;
   }
-  job_http_->Forward(conn, request, match.prefix, endpoint, forwarder_->channel(), BaseUrl(),
-                     config_.call_timeout_ms);
+  if (endpoint.kind != routing::EndpointKind::kAuxiliary) {
+    // Static files and the webview are not job calls: no cap, no call metrics (spec §8, §12.1).
+    job_http_->Forward(conn, request, match.prefix, endpoint, forwarder_->channel(), BaseUrl(),
+                       config_.call_timeout_ms);
+    return;
+  }
+  // Auxiliary v2 (path and query binding, over Http): counted and capped like perform. The
+  // endpoint is copied, since the route table may change while the call waits for a slot.
+  conn->metrics_endpoint = metrics_.Endpoint(endpoint.path);
+  metrics_.OnCallStarted(conn->metrics_endpoint);
+  auto start = [this, conn, &request, prefix = std::string(match.prefix), endpoint,
+                admitted_ns = uv_hrtime()] {
+    metrics_.OnQueueWait(SecondsSince(admitted_ns));
+    http_calls_.insert(conn);
+    job_http_->Forward(conn, request, prefix, endpoint, forwarder_->channel(), BaseUrl(),
+                       config_.call_timeout_ms);
+  };
+  if (admission_gate_.Admit(conn, std::move(start)) == AdmissionGate::Result::kRejected) {
+    RejectCall(conn);
+  }
+}
+
+void GatewayApp::RejectCall(server::Connection* conn) {
+  metrics_.OnCallDone(conn->metrics_endpoint, SecondsSince(conn->started_ns), true);
+  metrics_.OnRejected();
+  Respond(conn, 429, admission_gate_.RejectionBody(), http::kJson, {{"retry-after", "1"}});
 }
 
 void GatewayApp::ForwardJsonCall(server::Connection* conn, http::Request& request,
@@ -253,9 +284,7 @@ void GatewayApp::ForwardJsonCall(server::Connection* conn, http::Request& reques
     conn->pending_tag = forwarder_->StartCall(endpoint, std::move(payload), request, this, conn);
   };
   if (admission_gate_.Admit(conn, std::move(start)) == AdmissionGate::Result::kRejected) {
-    metrics_.OnCallDone(conn->metrics_endpoint, SecondsSince(conn->started_ns), true);
-    metrics_.OnRejected();
-    Respond(conn, 429, admission_gate_.RejectionBody(), http::kJson, {{"retry-after", "1"}});
+    RejectCall(conn);
   }
 }
 
@@ -279,6 +308,9 @@ void GatewayApp::OnAbandoned(server::Connection* conn) {
     metrics_.OnCallDone(conn->metrics_endpoint, SecondsSince(conn->started_ns), false);
   }
   conn->pending_tag = 0;
+  if (http_calls_.erase(conn) > 0) {
+    metrics_.OnCallDone(conn->metrics_endpoint, SecondsSince(conn->started_ns), false);
+  }
   admission_gate_.Release(conn);
   job_http_->Abandon(conn);
   std::erase_if(scrapes_, [conn](const auto& scrape) { return scrape.second == conn; });
@@ -430,9 +462,10 @@ void GatewayApp::FinishShutdown() {
 }
 
 void GatewayApp::CloseOwnHandles() {
-  for (auto* h : {reinterpret_cast<uv_handle_t*>(&sigterm_), reinterpret_cast<uv_handle_t*>(&sigint_),
-                  reinterpret_cast<uv_handle_t*>(&drain_timer_),
-                  reinterpret_cast<uv_handle_t*>(&log_flush_timer_)}) {
+  for (auto* h :
+       {reinterpret_cast<uv_handle_t*>(&sigterm_), reinterpret_cast<uv_handle_t*>(&sigint_),
+        reinterpret_cast<uv_handle_t*>(&drain_timer_),
+        reinterpret_cast<uv_handle_t*>(&log_flush_timer_)}) {
     if (!uv_is_closing(h)) uv_close(h, nullptr);
   }
   log::Info("gateway stopped");

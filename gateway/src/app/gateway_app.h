@@ -9,12 +9,13 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "api/access_log.h"
-#include "app/admission_gate.h"
-#include "app/job_http.h"
 #include "api/json_body.h"
 #include "api/probes.h"
+#include "app/admission_gate.h"
+#include "app/job_http.h"
 #include "config/config.h"
 #include "config/manifest.h"
 #include "docs/docs_site.h"
@@ -57,11 +58,11 @@ class GatewayApp : public server::ConnectionHandler,
 
  private:
   void Respond(server::Connection* conn, int status, std::string_view body,
-               std::string_view content_type = http::kJson,
-               std::vector<http::Header> headers = {});
+               std::string_view content_type = http::kJson, std::vector<http::Header> headers = {});
   void Redirect(server::Connection* conn, std::string location);
   // Perform and aux v1: checks the JSON body (empty or null → `example`) and calls `endpoint`
   // over the Calls stream. The one path for JSON calls, so they share every limit.
+  void RejectCall(server::Connection* conn);
   void ForwardJsonCall(server::Connection* conn, http::Request& request, std::string_view endpoint,
                        const std::optional<std::string>& example);
   // /openapi.json, /docs, /docs/oauth2-redirect and the Swagger UI assets (spec §6.3).
@@ -93,6 +94,7 @@ class GatewayApp : public server::ConnectionHandler,
   observability::Metrics metrics_;
   std::unique_ptr<forward::JobMetricsClient> job_metrics_;
   std::unordered_map<uint64_t, server::Connection*> scrapes_;  // waiting for the job's gauges
+  std::unordered_set<server::Connection*> http_calls_;         // auxiliary v2 calls with the worker
   uint64_t next_scrape_ = 0;
   std::optional<std::string> perform_example_;
   std::string root_location_;

@@ -434,6 +434,8 @@ TEST_F(WorkerServerTest, ReplyAfterTheStreamIsGoneIsDropped) {
     CallsClient gone(*stub_);
     const std::uint64_t seq = gone.Send({MakeCall(1, R"({"number":7,"wait":true})")});
     ASSERT_TRUE(gone.ReadAck(seq));
+    // The call must be running when the stream goes (a call not yet started is skipped).
+    ASSERT_TRUE(probe_->WaitCount(&Probe::started, 1));
     gone.Cancel();
     gone.Finish();
   }

@@ -83,7 +83,7 @@ def _unwrap_optional(annotation: Any) -> tuple[Any, bool]:
     if origin is typing.Union or (hasattr(types, 'UnionType') and origin is types.UnionType):
         args = [a for a in typing.get_args(annotation) if a is not type(None)]
         if len(args) < len(typing.get_args(annotation)):
-            return (args[0] if len(args) == 1 else typing.Union[tuple(args)]), True
+            return (args[0] if len(args) == 1 else typing.Union[tuple(args)]), True  # noqa: UP007
     return annotation, False
 
 
@@ -238,8 +238,8 @@ def coerce(value: Any, annotation: Any) -> Any:
     if isinstance(annotation, type):
         if isinstance(value, annotation):
             return value
-        if isinstance(value, dict) and (dataclasses.is_dataclass(annotation) or
-                                        hasattr(annotation, 'model_validate') or hasattr(annotation, 'parse_obj')):
+        model = hasattr(annotation, 'model_validate') or hasattr(annotation, 'parse_obj')
+        if isinstance(value, dict) and (dataclasses.is_dataclass(annotation) or model):
             try:
                 if hasattr(annotation, 'model_validate'):
                     return annotation.model_validate(value)

@@ -30,18 +30,18 @@ from racetrack_job_wrapper.request_context import (
 )
 from racetrack_job_wrapper.response import jsonable, render, result_to_json, to_json_serializable
 from racetrack_job_wrapper.worker.binding import ParameterErrors, bind
-from racetrack_job_wrapper.worker.webview import Webview, load_webview, webview_base_url
 from racetrack_job_wrapper.worker.endpoints import (
+    ANY_METHOD,
     KIND_AUXILIARY,
     KIND_PERFORM,
     KIND_STATIC,
     KIND_WEBVIEW,
     WEBVIEW_PATH,
-    ANY_METHOD,
     Endpoint,
     collect_endpoints,
     match_v2,
 )
+from racetrack_job_wrapper.worker.webview import Webview, load_webview, webview_base_url
 
 logger = get_logger(__name__)
 
@@ -166,7 +166,8 @@ class JobHost:
             # Listed first, after perform: the webview mounts win over aux routes below it (§6).
             perform = next(iter(endpoints.items()))
             endpoints = {perform[0]: perform[1],
-                         WEBVIEW_PATH: Endpoint(WEBVIEW_PATH, KIND_WEBVIEW, ANY_METHOD, summary='Webview app'),
+                         WEBVIEW_PATH: Endpoint(WEBVIEW_PATH, KIND_WEBVIEW, ANY_METHOD,
+                                                summary='Webview app'),
                          **{k: v for k, v in endpoints.items() if k != perform[0]}}
         self.endpoints = endpoints
         self._description = self._build_description(job)
@@ -262,13 +263,15 @@ class JobHost:
                 log_job_exception(logger, e, self._log_extra(request))
             return _reply_error(pb.Reply(id=call.id), failure)
 
-    def invoke_v2(self, endpoint: Endpoint, http: pb.HttpRequest, path_params: dict[str, str]) -> tuple[int, str]:
+    def invoke_v2(self, endpoint: Endpoint, http: pb.HttpRequest,
+                  path_params: dict[str, str]) -> tuple[int, str]:
         """An aux v2 call from the Http RPC: (status, JSON body). Parameters are bound from the
         path, query, headers and body (422 when they do not fit); the result and errors are
         rendered as perform's. Raises ProcessExit for SystemExit/KeyboardInterrupt."""
         return contextvars.Context().run(self._invoke_v2, endpoint, http, path_params)
 
-    def _invoke_v2(self, endpoint: Endpoint, http: pb.HttpRequest, path_params: dict[str, str]) -> tuple[int, str]:
+    def _invoke_v2(self, endpoint: Endpoint, http: pb.HttpRequest,
+                   path_params: dict[str, str]) -> tuple[int, str]:
         request = Request(http.method or 'GET', http.path, http.query, http.headers)
         request.path_params = path_params
         self._request_context.set(request)

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from racetrack_job_wrapper._proto import worker_pb2 as pb
 from racetrack_job_wrapper.log.logs import get_logger
+from racetrack_job_wrapper.worker.endpoints import KIND_AUXILIARY, KIND_STATIC, KIND_WEBVIEW, Endpoint
 from racetrack_job_wrapper.worker.host import ProcessExit, exit_process
 from racetrack_job_wrapper.worker.webview import guess_mimetype
-from racetrack_job_wrapper.worker.endpoints import KIND_AUXILIARY, KIND_STATIC, KIND_WEBVIEW, Endpoint
 
 logger = get_logger(__name__)
 

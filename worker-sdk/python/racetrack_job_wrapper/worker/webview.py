@@ -138,7 +138,8 @@ class Webview:
             close = getattr(result, 'close', None)
             if close is not None:
                 close()
-        out = pb.HttpResponse(status=int(started.get('status', '500').split(' ', 1)[0]), body=b''.join(chunks))
+        status = int(started.get('status', '500').split(' ', 1)[0])
+        out = pb.HttpResponse(status=status, body=b''.join(chunks))
         for name, value in started.get('headers', ()):
             out.headers.add(name=name.lower(), value=value)
         return out
@@ -209,7 +210,8 @@ class Webview:
 
     def _run_asgi(self, request: pb.HttpRequest, rest: str) -> pb.HttpResponse:
         scope = self.asgi_scope(request, rest)
-        future = asyncio.run_coroutine_threadsafe(self._call_asgi(scope, bytes(request.body)), self._event_loop())
+        call = self._call_asgi(scope, bytes(request.body))
+        future = asyncio.run_coroutine_threadsafe(call, self._event_loop())
         return future.result()
 
 
