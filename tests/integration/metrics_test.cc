@@ -119,3 +119,18 @@ TEST_F(MetricsGatewayTest, AppendsTheJobGauges) {
 
 }  // namespace
 }  // namespace rt_it
+
+namespace rt_it {
+namespace {
+
+TEST(MetricsDisabledTest, NoMetricsFlagTurnsTheEndpointOff) {
+  GatewayProcess gateway(GatewayProcess::ForJob("prime_job", {}, {"--no-metrics"}));
+  std::string error;
+  ASSERT_TRUE(gateway.StartAndWaitReady(10s, &error)) << error;
+  EXPECT_EQ(Fetch(gateway.port(), "POST", "/api/v1/perform", R"({"number":7907})").body, "true");
+  HttpResponse r = Fetch(gateway.port(), "GET", "/metrics");
+  EXPECT_EQ(r.status, 404) << r.Describe();
+}
+
+}  // namespace
+}  // namespace rt_it

@@ -43,6 +43,7 @@ GatewayApp::GatewayApp(Loop& loop, config::Config config)
   uv_timer_init(loop_.uv(), &log_flush_timer_);
   sigterm_.data = sigint_.data = drain_timer_.data = log_flush_timer_.data = this;
   router_.SetJobRoutes(&job_routes_);
+  if (!config_.metrics_enabled) metrics_.Disable();
   job_http_ = std::make_unique<JobHttp>(
       loop_, [this](server::Connection* conn, int status, std::string_view body,
                     std::string_view content_type, std::vector<http::Header> headers) {
@@ -192,7 +193,11 @@ void GatewayApp::OnRequest(server::Connection* conn, http::Request& request) {
       HandleJobEndpoint(conn, request, match);
       return;
     case routing::RouteId::kMetrics:
-      HandleMetrics(conn, match.rest, request.method);
+      if (metrics_.enabled()) {
+        HandleMetrics(conn, match.rest, request.method);
+      } else {
+        Respond(conn, 404, kNotFoundBody);
+      }
       return;
     case routing::RouteId::kOpenApi:
     case routing::RouteId::kDocs:

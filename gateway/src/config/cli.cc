@@ -40,6 +40,7 @@ Serves a Racetrack job over HTTP and forwards its calls to a worker process over
   --drain-timeout-ms N      on SIGTERM, how long in-flight calls may finish (default 30000)
   --max-message-bytes N     largest gRPC message to or from the worker (default 64 MiB)
   --log-level L             debug, info, warning, error or off (default debug, or LOG_LEVEL)
+  --no-metrics              no /metrics endpoint and no metric updates
   --manifest-path P         the job manifest (job.yaml); else $JOB_MANIFEST_YAML, else ./job.yaml
   --help                    show this help
   --version                 show the version
@@ -65,6 +66,10 @@ CliOutcome ParseCommandLine(int argc, const char* const* argv, Config* config,
     if (arg == "--version") {
       *message = "gateway " RT_GATEWAY_VERSION "\n";
       return CliOutcome::kExitSuccess;
+    }
+    if (arg == "--no-metrics") {
+      config->metrics_enabled = false;
+      continue;
     }
     if (arg == "--worker") {
       if (i + 1 >= argc) return fail("--worker needs a command");

@@ -162,6 +162,7 @@ Metrics::EndpointId Metrics::Endpoint(std::string_view path) {
 }
 
 void Metrics::OnCallStarted(EndpointId endpoint) {
+  if (!enabled_) return;
   Impl& d = *impl_;
   Impl::EndpointSlot& slot = d.endpoints[endpoint];
   if (slot.started == nullptr) {
@@ -172,6 +173,7 @@ void Metrics::OnCallStarted(EndpointId endpoint) {
 }
 
 void Metrics::OnCallDone(EndpointId endpoint, double seconds, bool internal_error) {
+  if (!enabled_) return;
   Impl& d = *impl_;
   Impl::EndpointSlot& slot = d.endpoints[endpoint];
   if (internal_error) {
@@ -190,19 +192,35 @@ void Metrics::OnCallDone(EndpointId endpoint, double seconds, bool internal_erro
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
 }
 
-void Metrics::OnWorkerCallDone(double seconds) { impl_->worker_call_seconds.Observe(seconds); }
-void Metrics::OnQueueWait(double seconds) { impl_->queue_wait_seconds.Observe(seconds); }
-void Metrics::OnRejected() { impl_->rejected.Increment(); }
+void Metrics::OnWorkerCallDone(double seconds) {
+  if (!enabled_) return;
+  impl_->worker_call_seconds.Observe(seconds);
+}
+void Metrics::OnQueueWait(double seconds) {
+  if (!enabled_) return;
+  impl_->queue_wait_seconds.Observe(seconds);
+}
+void Metrics::OnRejected() {
+  if (!enabled_) return;
+  impl_->rejected.Increment();
+}
 
-void Metrics::OnHttpRequestStarted() { impl_->commons_requests_started.Increment(); }
+void Metrics::OnHttpRequestStarted() {
+  if (!enabled_) return;
+  impl_->commons_requests_started.Increment();
+}
 
 void Metrics::OnHttpRequestDone(double seconds) {
+  if (!enabled_) return;
   impl_->commons_request_duration.Observe(seconds);
   impl_->commons_requests_done.Increment();
   impl_->request_seconds.Observe(seconds);
 }
 
-void Metrics::OnInternalServerError() { impl_->commons_internal_server_errors.Increment(); }
+void Metrics::OnInternalServerError() {
+  if (!enabled_) return;
+  impl_->commons_internal_server_errors.Increment();
+}
 
 // Families in registration order. prometheus-cpp collects by type and drops families without
 // series; the original shows HELP and TYPE for those (a labelled family before its first use).

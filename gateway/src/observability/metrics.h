@@ -43,6 +43,11 @@ class Metrics {
   Metrics(const Metrics&) = delete;
   Metrics& operator=(const Metrics&) = delete;
 
+  // Turns every update into a no-op and /metrics off (gateway --no-metrics), e.g. to measure
+  // what the metrics cost.
+  void Disable() { enabled_ = false; }
+  bool enabled() const { return enabled_; }
+
   // Resolves (once) the slot of an endpoint path; later calls with the same path return the same
   // id. Its labelled series appear only after their first use, as in the original.
   EndpointId Endpoint(std::string_view path);
@@ -70,6 +75,7 @@ class Metrics {
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
+  bool enabled_ = true;
 };
 
 }  // namespace gw::observability

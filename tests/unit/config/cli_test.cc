@@ -80,6 +80,13 @@ TEST_F(ConfigCliTest, Defaults) {
   EXPECT_EQ(c.call_timeout_ms, 0u);
   EXPECT_EQ(c.max_message_bytes, kDefaultMaxMessageBytes);
   EXPECT_EQ(c.log_level, log::Level::kDebug);
+  EXPECT_TRUE(c.metrics_enabled);
+}
+
+TEST_F(ConfigCliTest, NoMetrics) {
+  Parsed parsed = Parse({"--no-metrics", "--worker-address", "unix:/tmp/w.sock"});
+  ASSERT_EQ(parsed.outcome, CliOutcome::kRun) << parsed.message;
+  EXPECT_FALSE(parsed.config.metrics_enabled);
 }
 
 TEST_F(ConfigCliTest, WorkerTakesEverythingAfterIt) {
