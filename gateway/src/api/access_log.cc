@@ -37,11 +37,13 @@ bool AccessLog::IsQuiet(const http::Request& request) {
 size_t AccessLog::CollectExtras(const http::Request& request,
                                 std::array<log::Extra, 2>* extras) const {
   size_t n = 0;
-  if (const std::string* id = request.FindHeader(tracing_header_)) {
+  // An empty header counts as absent (spec §11.2): chain calls forward empty ones.
+  if (const std::string* id = request.FindHeader(tracing_header_); id && !id->empty()) {
     (*extras)[n++] = {"tracing_id", *id};
   }
   if (log_caller_name_) {
-    if (const std::string* caller = request.FindHeader(caller_header_)) {
+    if (const std::string* caller = request.FindHeader(caller_header_);
+        caller && !caller->empty()) {
       (*extras)[n++] = {"caller_name", *caller};
     }
   }

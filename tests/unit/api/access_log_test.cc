@@ -137,6 +137,16 @@ TEST_F(ApiAccessLogOutputTest, StructuredLinesCarryTheExtrasAsKeys) {
   EXPECT_EQ(out.find("tracing_id="), std::string::npos) << out;
 }
 
+TEST_F(ApiAccessLogOutputTest, EmptyHeadersAreLeftOut) {
+  setenv("LOG_CALLER_NAME", "true", 1);
+  AccessLog access_log;
+  http::Request request = MakeRequest(http::Method::kPost, "/api/v1/perform");
+  request.headers.push_back({"x-request-tracing-id", ""});
+  request.headers.push_back({"x-caller-name", ""});
+  std::string out = Capture([&] { access_log.Finished(request, 200); });
+  EXPECT_NE(out.find("POST /api/v1/perform 200\n"), std::string::npos) << out;
+}
+
 TEST_F(ApiAccessLogOutputTest, CallerNameOnlyWhenEnabled) {
   AccessLog access_log;
   http::Request request = MakeRequest(http::Method::kPost, "/api/v1/perform");
