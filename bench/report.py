@@ -52,7 +52,9 @@ def fmt_mib(kb):
 def fmt_ratio(v):
     if v is None:
         return "n/a"
-    return f"{v:.1f}×" if v >= 10 else f"{v:.2f}×"
+    if v >= 10:
+        return f"{v:.1f}×"
+    return f"{v:.2f}×" if v >= 1 else f"{v:.2g}× (1/{1 / v:.0f})"
 
 
 def main():
@@ -151,6 +153,29 @@ def main():
                       f"| {fmt_ratio(ratio(t, e, c, 'rps'))} | {fmt_ratio(ratio(t, e, c, 'p99_us'))} |")
         p("")
 
+    if baseline and ours and runs > 1:
+        run_ids = sorted({r["run"] for r in raw}, key=int)
+        p("Per run (req/s ratio, then p99 of ours), to show the spread behind the medians:")
+        p("")
+        p("| target | request | conns | " + " | ".join(f"run {i}" for i in run_ids) + " |")
+        p("|---|---|---:|" + "---:|" * len(run_ids))
+
+        def one(t, run, e, c, key):
+            v = [r[key] for r in raw if r["target"] == t and r["run"] == run and r["endpoint"] == e
+                 and int(r["conns"]) == c]
+            return v[0] if v else None
+
+        for t in ours:
+            for e, cs in (("/api/v1/perform", perform_conns), ("/live", live_conns)):
+                for c in cs:
+                    cells = []
+                    for i in run_ids:
+                        a, b = one(t, i, e, c, "rps"), one(baseline, i, e, c, "rps")
+                        cells.append(f"{fmt_ratio(a / b if a is not None and b else None)}, "
+                                     f"{fmt_ms(one(t, i, e, c, 'p99_us'))}")
+                    p(f"| {t} | {'POST' if e != '/live' else 'GET'} {e} | {c} | " + " | ".join(cells) + " |")
+        p("")
+
     def metric(t, name):
         base, _, conns = name.partition("@")
         c = int(conns) if conns else None
@@ -165,6 +190,15 @@ def main():
         if base == "p50_ms":
             v = cell(t, e, c, "p50_us")
             return (None if v is None else v / 1000), " ms"
+        if base.startswith("rps_vs_"):
+            # This target's req/s over another target's, e.g. rps_vs_cppquiet@16 (the cost of
+            # logging and metrics: cppquiet runs the same worker with both off).
+            other = base[len("rps_vs_"):]
+            a, b = cell(t, e, c, "rps"), cell(other, e, c, "rps")
+            return (a / b if a is not None and b else None), "×"
+        if base == "tree_rss_after_vs_baseline":
+            a, b = rss(t, "after", 3), rss(baseline, "after", 3) if baseline else None
+            return (a / b if a is not None and b else None), "×"
         if base == "live_rps":
             return cell(t, "/live", live_conns[0] if live_conns else 0, "rps"), " req/s"
         for scope, col in (("main", 4), ("tree", 3)):

@@ -10,7 +10,7 @@
 #   BENCH_CONNECTIONS="1 16 64"  wrk connection counts for POST /api/v1/perform
 #   BENCH_LIVE_CONNECTIONS=16 wrk connections for GET /live
 #   BENCH_RUNS=1              repeat the whole set N times (targets interleaved); medians reported
-#   BENCH_TARGETS="orig cpp"  which targets to run (one function target_<name> each, below)
+#   BENCH_TARGETS="orig cpp cppquiet py"  which targets to run (one function target_<name> each)
 #   BENCH_SERVER_CPU=0        CPU the server side is pinned to (taskset; the worker inherits it)
 #   BENCH_LOAD_CPU=1          CPU wrk is pinned to
 #   BENCH_WAIT_LOAD=          if set (e.g. 1.0), wait up to BENCH_WAIT_LOAD_TIMEOUT s (default 600)
@@ -35,7 +35,7 @@ SECONDS_PER_RUN=${BENCH_SECONDS:-10}
 CONNECTIONS=${BENCH_CONNECTIONS:-"1 16 64"}
 LIVE_CONNECTIONS=${BENCH_LIVE_CONNECTIONS:-16}
 RUNS=${BENCH_RUNS:-1}
-TARGETS=${BENCH_TARGETS:-"orig cpp"}
+TARGETS=${BENCH_TARGETS:-"orig cpp cppquiet py"}
 SERVER_CPU=${BENCH_SERVER_CPU:-0}
 LOAD_CPU=${BENCH_LOAD_CPU:-1}
 WAIT_LOAD=${BENCH_WAIT_LOAD:-}
@@ -45,6 +45,8 @@ BUILD_DIR=${BUILD_DIR:-${BUILD:-build}}
 case "$BUILD_DIR" in /*) ;; *) BUILD_DIR="$ROOT/$BUILD_DIR" ;; esac
 VENV_ORIG=${VENV_ORIG:-$ROOT/.venv-orig}
 case "$VENV_ORIG" in /*) ;; *) VENV_ORIG="$ROOT/$VENV_ORIG" ;; esac
+VENV_SDK=${VENV_SDK:-$ROOT/.venv}
+case "$VENV_SDK" in /*) ;; *) VENV_SDK="$ROOT/$VENV_SDK" ;; esac
 ORIG_PACKAGE='racetrack-job-runner==1.18.0'
 ORIG_PIP_EXTRA=${ORIG_PIP_EXTRA:-}
 
@@ -101,8 +103,39 @@ target_cpp() {
         "live_rps >= 30000"
         "main_rss_idle_mb <= 20"
         "main_rss_after_mb <= 40"
+        "rps_vs_cppquiet@16 >= 0.9"
     )
     T_REQUIRES=("$GATEWAY" "$PRIME_JOB")
+}
+
+# The same gateway and worker with logging and metrics off: the reference for what they cost.
+target_cppquiet() {
+    local port=$1
+    target_cpp "$port"
+    T_DESC="gateway + C++ prime worker, --log-level off --no-metrics"
+    # shellcheck disable=SC2206
+    T_CMD=("$GATEWAY" --port "$port" --log-level off --no-metrics ${GATEWAY_EXTRA_ARGS:-}
+           --worker "$PRIME_JOB")
+    T_CHECKS=()
+}
+
+# The seed's job.py, unchanged, behind the gateway with the Python worker (racetrack_job_runner
+# from worker-sdk/python installed in .venv by tests/python/run.sh or `make bench`).
+target_py() {
+    local port=$1
+    T_DESC="gateway + Python worker (racetrack_job_runner from worker-sdk/python) serving bench/jobs/job.py"
+    T_ROLE=ours
+    T_DIR="$BENCH_DIR/jobs"
+    T_ENV=(JOB_NAME=primer JOB_VERSION=0.0.1 "RACETRACK_GATEWAY_BIN=$GATEWAY")
+    T_CMD=("$VENV_SDK/bin/racetrack_job_runner" run --port "$port" job.py)
+    T_READY=/ready
+    T_MAIN="gateway process"
+    T_CHECKS=(
+        "rps_ratio@16 >= 10"
+        "p99_ms@16 <= 10"
+        "tree_rss_after_vs_baseline <= 1"
+    )
+    T_REQUIRES=("$GATEWAY" "$VENV_SDK/bin/racetrack_job_runner")
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -124,7 +157,9 @@ proc_tree() {
 
 # VmRSS in kB of one pid (0 if gone)
 rss_kb() {
-    awk '/^VmRSS:/ {print $2; found=1} END {if (!found) print 0}' "/proc/$1/status" 2>/dev/null || echo 0
+    local kb
+    kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || true)
+    echo "${kb:-0}"
 }
 
 tree_rss_kb() {
@@ -278,6 +313,13 @@ if [[ " $TARGETS " == *" orig "* ]] && [ ! -x "$VENV_ORIG/bin/racetrack_job_runn
     python3 -m venv "$VENV_ORIG"
     # shellcheck disable=SC2086  # ORIG_PIP_EXTRA is a list of requirements
     "$VENV_ORIG/bin/pip" install -q "$ORIG_PACKAGE" $ORIG_PIP_EXTRA
+fi
+
+if [[ " $TARGETS " == *" py "* ]] && [ ! -x "$VENV_SDK/bin/racetrack_job_runner" ]; then
+    log "installing worker-sdk/python into $VENV_SDK"
+    [ -x "$VENV_SDK/bin/python" ] || python3 -m venv "$VENV_SDK"
+    "$VENV_SDK/bin/pip" install -q setuptools wheel grpcio-tools
+    "$VENV_SDK/bin/pip" install -q --no-build-isolation "$ROOT/worker-sdk/python"
 fi
 
 for name in $TARGETS; do

@@ -202,6 +202,7 @@ class WorkerServerTest : public ::testing::Test {
     options.class_name = "TestJob";
     options.threads = threads;
     options.max_message_bytes = max_message_bytes;
+    options.inline_calls = inline_calls_;
     server_ = std::make_unique<WorkerServer>(options, std::move(factory));
     std::string error;
     ASSERT_TRUE(server_->Start(error)) << error;
@@ -244,6 +245,7 @@ class WorkerServerTest : public ::testing::Test {
   std::string dir_;
   std::shared_ptr<Probe> probe_ = std::make_shared<Probe>();
   std::unique_ptr<WorkerServer> server_;
+  bool inline_calls_ = false;  // StartServer runs calls inline (WorkerOptions::inline_calls)
   std::unique_ptr<v1::Worker::Stub> stub_;
   std::unique_ptr<health::Health::Stub> health_;
 };
@@ -341,6 +343,20 @@ TEST_F(WorkerServerTest, BatchOfThreeRoundTrip) {
   EXPECT_EQ(client.replies().at(11).result_json(), "true");
   EXPECT_EQ(client.replies().at(12).result_json(), "false");
   EXPECT_EQ(client.replies().at(13).result_json(), "true");
+  EXPECT_TRUE(client.Finish().ok());
+}
+
+TEST_F(WorkerServerTest, InlineCallsRunOnTheReaderAndAnswerTogether) {
+  inline_calls_ = true;
+  StartReady();
+  EXPECT_EQ(Describe().max_concurrency(), 1u);
+  CallsClient client(*stub_);
+  const std::uint64_t seq =
+      client.Send({MakeCall(21, R"({"number":7907})"), MakeCall(22, R"({"number":10})")});
+  ASSERT_TRUE(client.ReadReplies(2));
+  EXPECT_EQ(client.max_ack(), seq);
+  EXPECT_EQ(client.replies().at(21).result_json(), "true");
+  EXPECT_EQ(client.replies().at(22).result_json(), "false");
   EXPECT_TRUE(client.Finish().ok());
 }
 

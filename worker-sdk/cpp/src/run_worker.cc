@@ -1,11 +1,11 @@
 // The worker process's main loop: options, server start, wait for SIGTERM/SIGINT, drain.
 #include <pthread.h>
-#include <signal.h>
 #include <racetrack_common/log_format.h>
+#include <signal.h>
 #include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
 #include <sys/prctl.h>
 #include <unistd.h>
-#include <spdlog/spdlog.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -41,8 +41,12 @@ void FollowSupervisor() {
 
 }  // namespace
 
-int RunWorker(int argc, char** argv, std::string class_name, JobFactory factory) {
+int RunWorker(int argc, char** argv, std::string class_name, JobFactory factory,
+              ServeOptions defaults) {
   WorkerOptions options = OptionsFromEnvironment();
+  if (options.threads == 0) options.threads = defaults.threads;
+  if (std::getenv("RACETRACK_WORKER_INLINE") == nullptr)
+    options.inline_calls = defaults.inline_calls;
   std::string error;
   const char* program = argc > 0 ? argv[0] : "job";
   switch (ParseArgs(argc, argv, options, error)) {

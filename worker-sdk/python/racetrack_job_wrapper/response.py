@@ -14,16 +14,19 @@ import ipaddress
 import json
 import math
 import re
+import sys
 import uuid
 from collections import deque
 from pathlib import PurePath
 from types import GeneratorType
 from typing import Any
 
-try:
-    import numpy as _np
-except ImportError:  # numpy is optional, as in the original
-    _np = None
+
+def _ndarray_type() -> type | None:
+    """numpy.ndarray if the job has imported numpy. A numpy array cannot exist otherwise, so the
+    worker never loads numpy itself (it would cost every worker ~20 MB of memory)."""
+    numpy = sys.modules.get('numpy')
+    return getattr(numpy, 'ndarray', None) if numpy is not None else None
 
 OUT_OF_RANGE_FLOAT = 'Out of range float values are not JSON compliant'
 
@@ -34,7 +37,8 @@ _SCALARS = (str, int, type(None))
 def to_json_serializable(obj: Any) -> Any:
     """Stage 1: numpy arrays, dataclasses (minus fields with metadata exclude=True), paths, dates,
     lists and dict values, and objects with __to_json__."""
-    if _np is not None and isinstance(obj, _np.ndarray):
+    ndarray = _ndarray_type()
+    if ndarray is not None and isinstance(obj, ndarray):
         return to_json_serializable(obj.tolist())
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         return {f.name: to_json_serializable(getattr(obj, f.name))
