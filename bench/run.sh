@@ -76,9 +76,9 @@ die() { printf '[bench] ERROR: %s\n' "$*" >&2; exit 1; }
 # ---------------------------------------------------------------------------------------------
 target_orig() {
     local port=$1
-    T_DESC="original runner ($ORIG_PACKAGE, one Python process) serving bench/jobs/job.py"
+    T_DESC="original runner ($ORIG_PACKAGE, one Python process) serving examples/python/job.py"
     T_ROLE=baseline
-    T_DIR="$BENCH_DIR/jobs"
+    T_DIR="$ROOT/examples/python"
     T_ENV=(JOB_NAME=primer JOB_VERSION=0.0.1)
     T_CMD=("$VENV_ORIG/bin/racetrack_job_runner" run --port "$port" job.py)
     T_READY=/ready
@@ -123,9 +123,9 @@ target_cppquiet() {
 # from worker-sdk/python installed in .venv by tests/python/run.sh or `make bench`).
 target_py() {
     local port=$1
-    T_DESC="gateway + Python worker (racetrack_job_runner from worker-sdk/python) serving bench/jobs/job.py"
+    T_DESC="gateway + Python worker (racetrack_job_runner from worker-sdk/python) serving examples/python/job.py"
     T_ROLE=ours
-    T_DIR="$BENCH_DIR/jobs"
+    T_DIR="$ROOT/examples/python"
     T_ENV=(JOB_NAME=primer JOB_VERSION=0.0.1 "RACETRACK_GATEWAY_BIN=$GATEWAY")
     T_CMD=("$VENV_SDK/bin/racetrack_job_runner" run --port "$port" job.py)
     T_READY=/ready
