@@ -23,3 +23,26 @@ EXPOSE 7000
 ENTRYPOINT ["/usr/local/bin/gateway"]
 CMD ["--port", "7000", "--worker", "/usr/local/bin/prime_job"]
 LABEL racetrack-component="job"
+
+# Python jobs: the runtime above plus Python, the racetrack_job_wrapper package (worker-sdk/python,
+# its gRPC stubs generated from proto/ at install) and the gateway on PATH as racetrack-gateway.
+# The base of examples/python/dockerfiled/Dockerfile:
+#   docker buildx build --target python-runtime -t racetrack-job-runner-python:latest .
+FROM runtime AS python-runtime
+USER root
+RUN apt-get update -qq \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3 python3-venv \
+ && rm -rf /var/lib/apt/lists/*
+COPY --from=build /build/gateway/gateway /usr/local/bin/racetrack-gateway
+COPY proto /opt/racetrack/proto
+COPY worker-sdk/python /opt/racetrack/worker-sdk/python
+RUN python3 -m venv /opt/venv \
+ && /opt/venv/bin/pip install --no-cache-dir setuptools wheel grpcio-tools \
+ && /opt/venv/bin/pip install --no-cache-dir --no-build-isolation /opt/racetrack/worker-sdk/python
+ENV PATH=/opt/venv/bin:$PATH
+USER 100000:100000
+ENTRYPOINT []
+CMD ["racetrack_job_runner", "--help"]
+
+# The default image (no --target): the gateway with the C++ prime checker as its worker.
+FROM runtime AS prime

@@ -375,6 +375,70 @@ TEST_F(WorkerServerTest, JobErrorsAndUnknownEndpoints) {
   EXPECT_EQ(client.replies().at(2).error().type(), "EntityNotFound");
 }
 
+// TestJob plus an auxiliary endpoint "explain" (normalised to "/explain") and a bare "/raw".
+class AuxTestJob : public TestJob {
+ public:
+  using TestJob::TestJob;
+  std::map<std::string, AuxiliaryEndpoint> AuxiliaryEndpoints() override {
+    return {{"explain",
+             {[this](const Json& args) { return Explain(args); }, Json{{"number", 10}},
+              "Lists the divisors"}},
+            {"/raw", {[](const Json&) -> Json { throw EntityNotFound("no such thing"); }}}};
+  }
+
+ private:
+  Json Explain(const Json& args) const {
+    const long n = args.at("number").get<long>();
+    Json divisors = Json::array();
+    for (long d = 2; d < n; ++d) {
+      if (n % d == 0) divisors.push_back(d);
+    }
+    return Json{{"prime", IsPrime(n)}, {"divisors", divisors}};
+  }
+};
+
+TEST_F(WorkerServerTest, AuxiliaryEndpointsAreDescribedAndCalled) {
+  StartServer([probe = probe_] { return std::make_unique<AuxTestJob>(probe); });
+  ASSERT_EQ(server_->WaitLoaded(kWait), LoadState::kReady);
+  const v1::JobDescription ready = Describe();
+  ASSERT_EQ(ready.endpoints_size(), 3);
+  EXPECT_EQ(ready.endpoints(0).path(), "/perform");
+  const v1::Endpoint& explain = ready.endpoints(1);
+  EXPECT_EQ(explain.path(), "/explain");
+  EXPECT_EQ(explain.kind(), v1::ENDPOINT_KIND_AUXILIARY);
+  ASSERT_EQ(explain.methods_size(), 1);
+  EXPECT_EQ(explain.methods(0), "POST");
+  EXPECT_EQ(explain.summary(), "Call auxiliary endpoint: /explain");
+  EXPECT_EQ(explain.description(), "Call auxiliary endpoint: Lists the divisors");
+  ASSERT_TRUE(explain.has_input_example_json());
+  EXPECT_EQ(explain.input_example_json(), R"({"number":10})");
+  EXPECT_EQ(explain.openapi_operation_json(), "");
+  EXPECT_FALSE(explain.path_template());
+  const v1::Endpoint& raw = ready.endpoints(2);
+  EXPECT_EQ(raw.path(), "/raw");
+  EXPECT_EQ(raw.description(), "Call auxiliary endpoint");
+  EXPECT_FALSE(raw.has_input_example_json());
+
+  CallsClient client(*stub_);
+  v1::Call call = MakeCall(1, R"({"number":12})");
+  call.set_endpoint("/explain");
+  v1::Call thrown = MakeCall(2, "{}");
+  thrown.set_endpoint("/raw");
+  v1::Call missing = MakeCall(3, "{}");
+  missing.set_endpoint("explain");  // Call.endpoint is the described path
+  client.Send(
+      {std::move(call), std::move(thrown), std::move(missing), MakeCall(4, R"({"number":7})")});
+  ASSERT_TRUE(client.ReadReplies(4));
+  EXPECT_EQ(client.replies().at(1).result_json(), R"({"divisors":[2,3,4,6],"prime":false})");
+  EXPECT_EQ(client.replies().at(2).error().http_status(), 404u);
+  EXPECT_EQ(client.replies().at(2).error().type(), "EntityNotFound");
+  EXPECT_EQ(client.replies().at(2).error().message(), "no such thing");
+  EXPECT_EQ(client.replies().at(3).error().http_status(), 404u);
+  EXPECT_EQ(client.replies().at(3).error().type(), "EntityNotFound");
+  EXPECT_EQ(client.replies().at(4).result_json(), "true");
+  EXPECT_TRUE(client.Finish().ok());
+}
+
 TEST_F(WorkerServerTest, SlowCallIsAcknowledgedBeforeItsReply) {
   StartReady();
   CallsClient client(*stub_);

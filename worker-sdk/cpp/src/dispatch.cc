@@ -3,6 +3,8 @@
 
 #include <cmath>
 #include <exception>
+#include <stdexcept>
+#include <utility>
 
 namespace racetrack::internal {
 namespace {
@@ -46,15 +48,34 @@ CallOutcome SerializeResult(const Json& result) {
   return outcome;
 }
 
-CallOutcome InvokeJob(Job& job, std::string_view endpoint, std::string_view payload_json) {
+AuxiliaryTable CollectAuxiliaryEndpoints(Job& job) {
+  AuxiliaryTable table;
+  for (auto& [key, endpoint] : job.AuxiliaryEndpoints()) {
+    std::string path = key.starts_with('/') ? key : "/" + key;
+    if (path == kPerformPath || table.contains(path)) continue;
+    if (!endpoint.handler) {
+      throw std::invalid_argument("auxiliary endpoint " + path + " has no handler");
+    }
+    table.emplace(std::move(path), std::move(endpoint));
+  }
+  return table;
+}
+
+CallOutcome InvokeJob(Job& job, std::string_view endpoint, std::string_view payload_json,
+                      const AuxiliaryTable& auxiliary) {
+  const AuxiliaryEndpoint* aux = nullptr;
   if (endpoint != kPerformPath) {
-    return ErrorOutcome(404, "EntityNotFound", "endpoint not found: " + std::string(endpoint));
+    const auto found = auxiliary.find(endpoint);
+    if (found == auxiliary.end()) {
+      return ErrorOutcome(404, "EntityNotFound", "endpoint not found: " + std::string(endpoint));
+    }
+    aux = &found->second;
   }
   Json result;
   try {
     const Json args = payload_json.empty() ? Json::object() : Json::parse(payload_json);
     if (!args.is_object()) throw ValueError("the payload is not a JSON object");
-    result = job.Perform(args);
+    result = aux != nullptr ? aux->handler(args) : job.Perform(args);
   } catch (...) {
     CallOutcome outcome;
     outcome.error = MapJobException(std::current_exception());

@@ -63,6 +63,7 @@ void JobHost::Load(const std::function<void(LoadState)>& on_loaded) {
     BuildDescription();
     spdlog::debug("Job instance created");
   } catch (...) {
+    auxiliary_.clear();
     job_.reset();
     init_error_ = FormatInitError(std::current_exception());
     spdlog::error("Initialization error: {}", init_error_);
@@ -88,6 +89,24 @@ void JobHost::BuildDescription() {
   perform->set_description(job_->Docstring());
   if (const std::optional<Json> example = job_->InputExample(); example.has_value()) {
     perform->set_input_example_json(example->dump());
+  }
+  auxiliary_ = CollectAuxiliaryEndpoints(*job_);
+  for (const auto& [path, aux] : auxiliary_) {
+    v1::Endpoint* endpoint = ready_description_.add_endpoints();
+    endpoint->set_path(path);
+    endpoint->add_methods("POST");
+    endpoint->set_kind(v1::ENDPOINT_KIND_AUXILIARY);
+    endpoint->set_summary("Call auxiliary endpoint: " + path);
+    endpoint->set_description(aux.docstring.empty() ? std::string("Call auxiliary endpoint")
+                                                    : "Call auxiliary endpoint: " + aux.docstring);
+    if (aux.input_example.has_value()) {
+      try {
+        endpoint->set_input_example_json(aux.input_example->dump());
+      } catch (const Json::exception& e) {  // the endpoint only loses its docs default
+        spdlog::warn("input example cannot be encoded to JSON: {}", e.what());
+      }
+    }
+    spdlog::info("configured auxiliary endpoint: {}", path);
   }
   ready_description_.set_parameters_json(ParametersJson(job_->Parameters()));
 }
@@ -146,7 +165,7 @@ void JobHost::CollectMetrics(v1::MetricsReply& out) {
 CallOutcome JobHost::Invoke(std::string_view endpoint, std::string_view payload_json) {
   switch (state()) {
     case LoadState::kReady:
-      return InvokeJob(*job_, endpoint, payload_json);
+      return InvokeJob(*job_, endpoint, payload_json, auxiliary_);
     case LoadState::kLoading:
       return ErrorOutcome(503, "JobNotReady", "the job is still loading");
     case LoadState::kFailed:

@@ -53,6 +53,7 @@ class JobHost {
   std::atomic<LoadState> state_{LoadState::kLoading};
   // Written by the loader thread before state_ leaves kLoading (release); read after (acquire).
   std::unique_ptr<Job> job_;
+  AuxiliaryTable auxiliary_;  // collected once, right after construction
   std::string init_error_;
   racetrack::worker::v1::JobDescription ready_description_;
 

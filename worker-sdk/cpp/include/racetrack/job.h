@@ -4,10 +4,12 @@
 // Perform must be safe to call concurrently (keep per-call state on the stack).
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "racetrack/errors.h"
@@ -27,6 +29,23 @@ struct Metric {
   std::map<std::string, std::string> labels;
 };
 
+// An extra JSON endpoint next to perform (the original's `auxiliary_endpoints`, v1), served at
+// POST /api/v1<path> with the same body rules, error mapping and result serialisation as perform.
+// Write {handler}, {handler, example} or {handler, example, "docstring"}.
+struct AuxiliaryEndpoint {
+  AuxiliaryEndpoint() = default;
+  AuxiliaryEndpoint(std::function<Json(const Json& args)> fn, std::optional<Json> example = {},
+                    std::string doc = {})
+      : handler(std::move(fn)), input_example(std::move(example)), docstring(std::move(doc)) {}
+
+  // Called like Perform: `args` is the request's JSON object; may run on several threads at once.
+  std::function<Json(const Json& args)> handler;
+  // The example payload shown in the docs and used when a request has no body.
+  std::optional<Json> input_example;
+  // The endpoint's description in the docs.
+  std::string docstring;
+};
+
 class Job {
  public:
   virtual ~Job();
@@ -44,6 +63,11 @@ class Job {
 
   // The body of GET /api/v1/parameters, e.g. [{"name":"number","type":"int"}].
   virtual Json Parameters() const { return Json::array(); }
+
+  // Auxiliary endpoints by path, e.g. {"/explain", {[this](const Json& a) { return Explain(a); }}}.
+  // A missing leading slash is added ("explain" is "/explain"); "/perform" stays perform's.
+  // Called once, right after construction; the handlers are kept for the job's lifetime.
+  virtual std::map<std::string, AuxiliaryEndpoint> AuxiliaryEndpoints() { return {}; }
 
   // The job's gauges, collected on every scrape of /metrics (the original's `metrics()`). Called
   // on a gRPC thread, possibly while Perform runs: keep it quick and thread-safe. An exception

@@ -3,6 +3,8 @@
 // call; the transport (call_stream.cc) never sees a Json value. Internal; exposed for tests.
 #pragma once
 
+#include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -19,7 +21,17 @@ struct CallOutcome {
   ErrorInfo error;          // when !ok
 };
 
-CallOutcome InvokeJob(Job& job, std::string_view endpoint, std::string_view payload_json);
+// The job's auxiliary endpoints by normalised path (leading slash added).
+using AuxiliaryTable = std::map<std::string, AuxiliaryEndpoint, std::less<>>;
+
+// Asks the job for its auxiliary endpoints once. When two keys normalise to the same path the
+// first in key order wins, as in the original; "/perform" is left to perform. An endpoint without
+// a handler throws std::invalid_argument (an init error).
+AuxiliaryTable CollectAuxiliaryEndpoints(Job& job);
+
+// "/perform" runs job.Perform, a path in `auxiliary` its handler; anything else is 404.
+CallOutcome InvokeJob(Job& job, std::string_view endpoint, std::string_view payload_json,
+                      const AuxiliaryTable& auxiliary = {});
 
 // Serialises a job's result compactly; NaN and infinities give 400 "ValueError" like the
 // original's json.dumps(allow_nan=False).
