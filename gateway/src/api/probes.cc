@@ -70,7 +70,8 @@ void Probes::Rebuild() {
   health_body_ = "{\"service\":\"job\",\"job_name\":";
   AppendJsonString(&health_body_, job_name_);
   health_body_.append(live() ? ",\"live\":true" : ",\"live\":false");
-  health_body_.append(ready_ ? ",\"ready\":true,\"status\":\"pass\"" : ",\"ready\":false,\"status\":\"fail\"");
+  health_body_.append(ready_ ? ",\"ready\":true,\"status\":\"pass\""
+                             : ",\"ready\":false,\"status\":\"fail\"");
   health_body_.append(",\"error\":");
   AppendNullable(&health_body_, error_);
   health_body_.append(",\"job_version\":");

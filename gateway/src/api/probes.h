@@ -9,7 +9,7 @@ namespace gw::api {
 
 // Deployment facts echoed by /live and /health, read once from the environment.
 struct DeploymentInfo {
-  std::string job_name_env;  // JOB_NAME ("" if unset)
+  std::string job_name_env;                // JOB_NAME ("" if unset)
   std::optional<std::string> job_version;  // JOB_VERSION (null if unset)
   std::optional<std::string> git_version;
   std::optional<std::string> deployed_by_racetrack_version;

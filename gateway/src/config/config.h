@@ -25,7 +25,8 @@ struct Config {
   uint32_t call_timeout_ms = 0;  // 0: calls may take as long as they need (as the original)
   int max_message_bytes = kDefaultMaxMessageBytes;
   log::Level log_level = log::Level::kDebug;
-  bool metrics_enabled = true;  // --no-metrics: no /metrics, no metric updates  // the original's CLI logs at debug
+  bool metrics_enabled =
+      true;  // --no-metrics: no /metrics, no metric updates  // the original's CLI logs at debug
   bool log_structured = false;  // LOG_STRUCTURED: one JSON object per line (spec §15.3)
   std::string manifest_path;    // --manifest-path P: else JOB_MANIFEST_YAML, else ./job.yaml
 };

@@ -103,9 +103,8 @@ struct Forwarder::Impl {
     poll_timer.data = deadline_timer.data = flush_check.data = this;
     uv_unref(reinterpret_cast<uv_handle_t*>(&deadline_timer));
     uv_unref(reinterpret_cast<uv_handle_t*>(&flush_check));
-    uv_check_start(&flush_check, [](uv_check_t* h) noexcept {
-      static_cast<Impl*>(h->data)->FlushOutbox();
-    });
+    uv_check_start(&flush_check,
+                   [](uv_check_t* h) noexcept { static_cast<Impl*>(h->data)->FlushOutbox(); });
     if (options.call_timeout_ms > 0) {
       uv_timer_start(
           &deadline_timer,
@@ -132,8 +131,8 @@ struct Forwarder::Impl {
   void StartPolling(uint64_t delay_ms) {
     state = State::kPolling;
     uv_timer_start(
-        &poll_timer, [](uv_timer_t* t) noexcept { static_cast<Impl*>(t->data)->Poll(); },
-        delay_ms, 0);
+        &poll_timer, [](uv_timer_t* t) noexcept { static_cast<Impl*>(t->data)->Poll(); }, delay_ms,
+        0);
   }
 
   void SchedulePoll() {

@@ -19,7 +19,7 @@ struct Limits {
   size_t max_header_bytes = kDefaultMaxHeaderBytes;
   size_t max_header_count = kDefaultMaxHeaderCount;
   size_t max_body_bytes = kDefaultMaxBodyBytes;
-  uint64_t header_timeout_ms = kDefaultHeaderTimeoutMs;  // first byte to end of headers
+  uint64_t header_timeout_ms = kDefaultHeaderTimeoutMs;         // first byte to end of headers
   uint64_t keep_alive_timeout_ms = kDefaultKeepAliveTimeoutMs;  // idle between requests
 };
 

@@ -14,11 +14,11 @@ namespace gw::http {
 
 enum class ParseError {
   kNone,
-  kMalformed,         // 400
-  kUrlTooLong,        // 414
-  kHeadersTooLarge,   // 431 (header bytes or count)
-  kBodyTooLarge,      // 413
-  kUnsupported,       // 501: Upgrade / CONNECT
+  kMalformed,        // 400
+  kUrlTooLong,       // 414
+  kHeadersTooLarge,  // 431 (header bytes or count)
+  kBodyTooLarge,     // 413
+  kUnsupported,      // 501: Upgrade / CONNECT
 };
 
 class RequestParser {

@@ -37,8 +37,8 @@ class Loop {
   uv_loop_t loop_;
   uv_async_t async_;
   std::mutex mu_;
-  bool closed_ = false;                      // guarded by mu_
-  std::vector<std::function<void()>> queue_;  // guarded by mu_
+  bool closed_ = false;                          // guarded by mu_
+  std::vector<std::function<void()>> queue_;     // guarded by mu_
   std::vector<std::function<void()>> draining_;  // loop thread only
 };
 

@@ -7,8 +7,8 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <atomic>
+#include <cctype>
 #include <cstdio>
 #include <mutex>
 #include <string>
@@ -57,11 +57,16 @@ class BufferedStdoutSink : public spdlog::sinks::base_sink<std::mutex> {
 
 spdlog::level::level_enum ToSpd(Level level) {
   switch (level) {
-    case Level::kDebug: return spdlog::level::debug;
-    case Level::kInfo: return spdlog::level::info;
-    case Level::kWarn: return spdlog::level::warn;
-    case Level::kError: return spdlog::level::err;
-    case Level::kOff: return spdlog::level::off;
+    case Level::kDebug:
+      return spdlog::level::debug;
+    case Level::kInfo:
+      return spdlog::level::info;
+    case Level::kWarn:
+      return spdlog::level::warn;
+    case Level::kError:
+      return spdlog::level::err;
+    case Level::kOff:
+      return spdlog::level::off;
   }
   return spdlog::level::info;
 }
@@ -77,12 +82,18 @@ bool ParseLevel(std::string_view text, Level* level) {
   std::string lower(text);
   std::transform(lower.begin(), lower.end(), lower.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (lower == "debug" || lower == "trace") *level = Level::kDebug;
-  else if (lower == "info") *level = Level::kInfo;
-  else if (lower == "warning" || lower == "warn") *level = Level::kWarn;
-  else if (lower == "error" || lower == "critical") *level = Level::kError;
-  else if (lower == "off") *level = Level::kOff;
-  else return false;
+  if (lower == "debug" || lower == "trace")
+    *level = Level::kDebug;
+  else if (lower == "info")
+    *level = Level::kInfo;
+  else if (lower == "warning" || lower == "warn")
+    *level = Level::kWarn;
+  else if (lower == "error" || lower == "critical")
+    *level = Level::kError;
+  else if (lower == "off")
+    *level = Level::kOff;
+  else
+    return false;
   return true;
 }
 

@@ -29,9 +29,17 @@ bool Enabled(Level level);
 void Write(Level level, std::string_view message, std::span<const Extra> extras = {});
 void Flush();
 
-inline void Debug(std::string_view m) { if (Enabled(Level::kDebug)) Write(Level::kDebug, m); }
-inline void Info(std::string_view m) { if (Enabled(Level::kInfo)) Write(Level::kInfo, m); }
-inline void Warn(std::string_view m) { if (Enabled(Level::kWarn)) Write(Level::kWarn, m); }
-inline void Error(std::string_view m) { if (Enabled(Level::kError)) Write(Level::kError, m); }
+inline void Debug(std::string_view m) {
+  if (Enabled(Level::kDebug)) Write(Level::kDebug, m);
+}
+inline void Info(std::string_view m) {
+  if (Enabled(Level::kInfo)) Write(Level::kInfo, m);
+}
+inline void Warn(std::string_view m) {
+  if (Enabled(Level::kWarn)) Write(Level::kWarn, m);
+}
+inline void Error(std::string_view m) {
+  if (Enabled(Level::kError)) Write(Level::kError, m);
+}
 
 }  // namespace gw::log

@@ -20,11 +20,11 @@ enum class RouteId : uint8_t {
   kHealth,
   kRoot,  // GET / → 307 {base_url}{home_page}
   kPerform,
-  kParameters,  // GET /api/v1/parameters: perform's signature, from Describe
-  kMetrics,     // any method on /metrics and /metrics/... (spec §12)
+  kParameters,   // GET /api/v1/parameters: perform's signature, from Describe
+  kMetrics,      // any method on /metrics and /metrics/... (spec §12)
   kJobEndpoint,  // a job endpoint from Describe (aux, static, webview): see RouteMatch::endpoint
-  kOpenApi,             // GET /openapi.json (spec §6.3)
-  kDocs,                // GET /docs: the Swagger UI page
+  kOpenApi,      // GET /openapi.json (spec §6.3)
+  kDocs,         // GET /docs: the Swagger UI page
   kDocsOAuth2Redirect,  // GET /docs/oauth2-redirect
   kDocsAsset,           // GET /docs/<asset>: the embedded swagger-ui-dist files
 };
@@ -34,17 +34,20 @@ class JobRoutes;
 
 // Bit set of methods a route accepts.
 using MethodMask = uint8_t;
-constexpr MethodMask Bit(http::Method m) { return static_cast<MethodMask>(1u << static_cast<int>(m)); }
-constexpr MethodMask kGet = Bit(http::Method::kGet) | Bit(http::Method::kHead);  // HEAD on GET routes
+constexpr MethodMask Bit(http::Method m) {
+  return static_cast<MethodMask>(1u << static_cast<int>(m));
+}
+constexpr MethodMask kGet =
+    Bit(http::Method::kGet) | Bit(http::Method::kHead);  // HEAD on GET routes
 constexpr MethodMask kPost = Bit(http::Method::kPost);
 constexpr MethodMask kAnyMethod = 0xFF;  // every method, also unknown ones
 
 struct RouteMatch {
   RouteId id = RouteId::kNotFound;
-  bool method_allowed = false;   // false with a route found: answer 405
-  std::string_view allow;        // value of the Allow header for 405
-  std::string_view prefix;       // the matched "/pub/job/n/v" prefix, or empty
-  std::string_view rest;         // the path without the prefix
+  bool method_allowed = false;            // false with a route found: answer 405
+  std::string_view allow;                 // value of the Allow header for 405
+  std::string_view prefix;                // the matched "/pub/job/n/v" prefix, or empty
+  std::string_view rest;                  // the path without the prefix
   const JobEndpoint* endpoint = nullptr;  // kJobEndpoint: valid until the job routes change
 };
 

@@ -18,12 +18,17 @@ struct ParseErrorAnswer {
 // The one table from codec errors to HTTP answers.
 ParseErrorAnswer AnswerFor(http::ParseError error) {
   switch (error) {
-    case http::ParseError::kUrlTooLong: return {414, "UriTooLong"};
-    case http::ParseError::kHeadersTooLarge: return {431, "HeadersTooLarge"};
-    case http::ParseError::kBodyTooLarge: return {413, "PayloadTooLarge"};
-    case http::ParseError::kUnsupported: return {501, "NotImplemented"};
+    case http::ParseError::kUrlTooLong:
+      return {414, "UriTooLong"};
+    case http::ParseError::kHeadersTooLarge:
+      return {431, "HeadersTooLarge"};
+    case http::ParseError::kBodyTooLarge:
+      return {413, "PayloadTooLarge"};
+    case http::ParseError::kUnsupported:
+      return {501, "NotImplemented"};
     case http::ParseError::kMalformed:
-    case http::ParseError::kNone: break;
+    case http::ParseError::kNone:
+      break;
   }
   return {400, "BadRequest"};
 }
@@ -208,7 +213,9 @@ void Connection::UpdateTimer() {
   }
 }
 
-void Connection::OnTimer(uv_timer_t* t) noexcept { static_cast<Connection*>(t->data)->HandleTimeout(); }
+void Connection::OnTimer(uv_timer_t* t) noexcept {
+  static_cast<Connection*>(t->data)->HandleTimeout();
+}
 
 void Connection::HandleTimeout() {
   if (!parser_.InHeaders() || busy_) {

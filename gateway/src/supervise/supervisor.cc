@@ -35,9 +35,11 @@ Supervisor::~Supervisor() { RemoveSocketDir(); }
 
 bool Supervisor::Prepare(std::string* error) {
   const char* tmp = std::getenv("TMPDIR");
-  std::string pattern = std::string(tmp != nullptr && *tmp ? tmp : "/tmp") + "/racetrack-gateway-XXXXXX";
+  std::string pattern =
+      std::string(tmp != nullptr && *tmp ? tmp : "/tmp") + "/racetrack-gateway-XXXXXX";
   if (mkdtemp(pattern.data()) == nullptr) {
-    *error = "cannot create a private directory for the worker socket: " + std::string(strerror(errno));
+    *error =
+        "cannot create a private directory for the worker socket: " + std::string(strerror(errno));
     return false;
   }
   dir_ = pattern;

@@ -1,7 +1,7 @@
 // How a worker process is configured: its listen address, pool size and message size limit, from
 // the environment (RACETRACK_WORKER_ADDRESS, RACETRACK_WORKER_THREADS,
-// RACETRACK_MAX_MESSAGE_BYTES, RACETRACK_WORKER_INLINE) and the command line (--address ADDR, --help).
-// Internal to the SDK; exposed for tests.
+// RACETRACK_MAX_MESSAGE_BYTES, RACETRACK_WORKER_INLINE) and the command line (--address ADDR,
+// --help). Internal to the SDK; exposed for tests.
 #pragma once
 
 #include <cstddef>
