@@ -4,11 +4,13 @@
 #   make build   build the gateway, the SDK and the examples
 #   make bench   run the benchmarks side by side with the original runner (bench/README.md)
 #   make asan    build and test with AddressSanitizer + UndefinedBehaviorSanitizer
+#   make format  apply .clang-format (make format-check: fail if anything is not formatted)
 BUILD ?= build
 PORT ?= 7000
 JOBS ?= $(shell nproc)
 
-.PHONY: deps build run test asan bench format clean
+.PHONY: deps build run test asan bench format format-check clean
+CXX_SOURCES = $(shell find gateway worker-sdk/cpp examples common tests \( -name '*.cc' -o -name '*.h' \) -not -path '*/node_modules/*')
 
 deps:
 	@bash scripts/install-deps.sh
@@ -35,7 +37,10 @@ bench: build
 	bash bench/run.sh
 
 format:
-	find gateway worker-sdk/cpp examples tests -name '*.cc' -o -name '*.h' | xargs clang-format -i
+	clang-format -i $(CXX_SOURCES)
+
+format-check:
+	@clang-format --dry-run --Werror $(CXX_SOURCES) && echo "format-check: all C++ files follow .clang-format"
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-asan

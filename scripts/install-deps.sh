@@ -11,7 +11,7 @@ build_packages=(
   libuv1-dev node-llhttp libsimdjson-dev prometheus-cpp-dev libspdlog-dev libyaml-cpp-dev
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   nlohmann-json3-dev libgtest-dev libgmock-dev
-  python3 python3-venv curl procps wrk util-linux
+  python3 python3-venv curl procps wrk util-linux clang-format
 )
 browser_packages=(chromium)  # the headless browser test of /docs
 runtime_packages=(
