@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "gateway_process.h"
+#include "shared_gateway.h"
 
 namespace rt_it {
 namespace {
@@ -15,14 +15,7 @@ const EnvVars kJsonType = {{"Content-Type", "application/json"}};
 
 class AdderAuxiliaryTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    gateway_ = std::make_unique<GatewayProcess>(GatewayProcess::ForJob("adder_job"));
-    std::string error;
-    if (!gateway_->StartAndWaitReady(10s, &error)) {
-      ADD_FAILURE() << "gateway failed to start: " << error;
-      gateway_.reset();
-    }
-  }
+  static void SetUpTestSuite() { gateway_ = LaunchReady(GatewayProcess::ForJob("adder_job")); }
   static void TearDownTestSuite() { gateway_.reset(); }
   void SetUp() override { ASSERT_NE(gateway_, nullptr); }
 

@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "gateway_process.h"
+#include "shared_gateway.h"
 
 namespace rt_it {
 namespace {
@@ -13,13 +13,8 @@ namespace {
 class DocsTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    gateway_ = std::make_unique<GatewayProcess>(
+    gateway_ = LaunchReady(
         GatewayProcess::ForJob("prime_job", {{"JOB_NAME", "primer"}, {"JOB_VERSION", "0.0.1"}}));
-    std::string error;
-    if (!gateway_->StartAndWaitReady(10s, &error)) {
-      ADD_FAILURE() << "gateway failed to start: " << error;
-      gateway_.reset();
-    }
   }
   static void TearDownTestSuite() { gateway_.reset(); }
   void SetUp() override { ASSERT_NE(gateway_, nullptr); }

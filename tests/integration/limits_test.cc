@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "gateway_process.h"
+#include "shared_gateway.h"
 
 namespace rt_it {
 namespace {
@@ -31,15 +31,10 @@ std::string PaddedBody(size_t size) {
 class LimitsTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    gateway_ = std::make_unique<GatewayProcess>(GatewayProcess::ForJob(
+    gateway_ = LaunchReady(GatewayProcess::ForJob(
         "prime_job", {},
         {"--max-body-bytes", "1024", "--max-header-bytes", "1024", "--max-url-bytes", "256",
          "--header-timeout-ms", "200", "--keep-alive-timeout-ms", "400"}));
-    std::string error;
-    if (!gateway_->StartAndWaitReady(10s, &error)) {
-      ADD_FAILURE() << "gateway failed to start: " << error;
-      gateway_.reset();
-    }
   }
   static void TearDownTestSuite() { gateway_.reset(); }
   void SetUp() override { ASSERT_NE(gateway_, nullptr); }

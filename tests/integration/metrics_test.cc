@@ -6,7 +6,7 @@
 #include <regex>
 #include <string>
 
-#include "gateway_process.h"
+#include "shared_gateway.h"
 
 namespace rt_it {
 namespace {
@@ -25,14 +25,7 @@ double Sample(const std::string& text, const std::string& series) {
 
 class MetricsGatewayTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    gateway_ = std::make_unique<GatewayProcess>(GatewayProcess::ForJob("metrics_job"));
-    std::string error;
-    if (!gateway_->StartAndWaitReady(10s, &error)) {
-      ADD_FAILURE() << "gateway failed to start: " << error;
-      gateway_.reset();
-    }
-  }
+  static void SetUpTestSuite() { gateway_ = LaunchReady(GatewayProcess::ForJob("metrics_job")); }
   static void TearDownTestSuite() { gateway_.reset(); }
   void SetUp() override { ASSERT_NE(gateway_, nullptr); }
 

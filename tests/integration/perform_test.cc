@@ -6,7 +6,7 @@
 #include <regex>
 #include <string>
 
-#include "gateway_process.h"
+#include "shared_gateway.h"
 
 namespace rt_it {
 namespace {
@@ -14,21 +14,7 @@ namespace {
 constexpr std::string_view kPerform = "/api/v1/perform";
 const EnvVars kJsonType = {{"Content-Type", "application/json"}};
 
-// One gateway per suite keeps the suite fast; every test here leaves it as it found it.
-class SharedGateway : public ::testing::Test {
- protected:
-  static std::unique_ptr<GatewayProcess> Launch(GatewayOptions options) {
-    auto gateway = std::make_unique<GatewayProcess>(std::move(options));
-    std::string error;
-    if (!gateway->StartAndWaitReady(10s, &error)) {
-      ADD_FAILURE() << "gateway failed to start: " << error;
-      return nullptr;
-    }
-    return gateway;
-  }
-};
-
-class PrimeGatewayTest : public SharedGateway {
+class PrimeGatewayTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     GatewayOptions options =
@@ -38,7 +24,7 @@ class PrimeGatewayTest : public SharedGateway {
                                              {"GIT_VERSION", "abc123"}});
     options.unset_env = {"DEPLOYED_BY_RACETRACK_VERSION", "JOB_TYPE_VERSION",
                          "REQUEST_TRACING_HEADER", "LOG_STRUCTURED"};
-    gateway_ = Launch(std::move(options));
+    gateway_ = LaunchReady(std::move(options));
   }
   static void TearDownTestSuite() { gateway_.reset(); }
 
@@ -275,9 +261,9 @@ TEST(AdderGatewayTest, AddsNumbers) {
   EXPECT_EQ(r.body, "0.75");
 }
 
-class SleepyGatewayTest : public SharedGateway {
+class SleepyGatewayTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { gateway_ = Launch(GatewayProcess::ForJob("sleepy_job")); }
+  static void SetUpTestSuite() { gateway_ = LaunchReady(GatewayProcess::ForJob("sleepy_job")); }
   static void TearDownTestSuite() { gateway_.reset(); }
   void SetUp() override { ASSERT_NE(gateway_, nullptr); }
 
