@@ -71,8 +71,6 @@ JobDescription FromProto(const pb::JobDescription& d) {
   out.class_name = d.class_name();
   out.parameters_json = d.parameters_json().empty() ? "[]" : d.parameters_json();
   out.max_concurrency = d.max_concurrency();
-  out.job_name = d.job_name();
-  out.job_version = d.job_version();
   out.sdk = d.sdk();
   for (const auto& e : d.endpoints()) {
     if (e.kind() == pb::ENDPOINT_KIND_PERFORM && e.has_input_example_json()) {

@@ -42,8 +42,6 @@ struct JobDescription {
   std::optional<std::string> perform_example_json;
   std::string parameters_json;
   uint32_t max_concurrency = 0;
-  std::string job_name;
-  std::string job_version;
   std::string sdk;
   std::vector<EndpointDescription> endpoints;  // in the worker's order (perform first)
 };

@@ -108,7 +108,7 @@ void CallStream::Execute(CallTask& task, bool flush) {
         std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - task.received);
     if (waited.count() >= static_cast<std::int64_t>(call.timeout_ms())) {
       Complete(call.id(),
-               ErrorOutcome(504, "Timeout",
+               ErrorOutcome(504, v1::ErrorType_Name(v1::Timeout),
                             "the call waited " + std::to_string(waited.count()) +
                                 " ms for a worker thread, past its timeout of " +
                                 std::to_string(call.timeout_ms()) + " ms"),

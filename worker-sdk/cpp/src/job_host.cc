@@ -3,7 +3,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <cstdlib>
 #include <exception>
 
 namespace racetrack::internal {
@@ -12,10 +11,6 @@ namespace v1 = racetrack::worker::v1;
 namespace {
 
 constexpr char kSdkName[] = "cpp/" RT_SDK_VERSION;
-
-void SetFromEnv(const char* name, std::string* field) {
-  if (const char* value = std::getenv(name); value != nullptr) *field = value;
-}
 
 // The parameters list with each entry's keys in the original's order (name, default_value, type,
 // then any others); nlohmann::json alone would sort them.
@@ -135,8 +130,6 @@ void JobHost::Describe(v1::JobDescription& out) const {
   out.set_class_name(class_name_);
   out.set_max_concurrency(max_concurrency_);
   out.set_sdk(kSdkName);
-  SetFromEnv("JOB_NAME", out.mutable_job_name());
-  SetFromEnv("JOB_VERSION", out.mutable_job_version());
 }
 
 void JobHost::CollectMetrics(v1::MetricsReply& out) {
@@ -167,11 +160,12 @@ CallOutcome JobHost::Invoke(std::string_view endpoint, std::string_view payload_
     case LoadState::kReady:
       return InvokeJob(*job_, endpoint, payload_json, auxiliary_);
     case LoadState::kLoading:
-      return ErrorOutcome(503, "JobNotReady", "the job is still loading");
+      return ErrorOutcome(503, v1::ErrorType_Name(v1::JobNotReady), "the job is still loading");
     case LoadState::kFailed:
       break;
   }
-  return ErrorOutcome(503, "JobNotReady", "the job failed to initialize: " + init_error_);
+  return ErrorOutcome(503, v1::ErrorType_Name(v1::JobNotReady),
+                      "the job failed to initialize: " + init_error_);
 }
 
 }  // namespace racetrack::internal

@@ -187,7 +187,6 @@ class JobHost:
             if e.openapi_operation_json:
                 endpoint.openapi_operation_json = e.openapi_operation_json
             endpoint.path_template = e.pattern is not None
-        d.has_webview = self.webview is not None
         d.parameters_json = self._parameters_json(job)
         return d
 
@@ -215,8 +214,6 @@ class JobHost:
         out.class_name = self.class_name
         out.max_concurrency = self.threads
         out.sdk = SDK_NAME
-        out.job_name = os.environ.get('JOB_NAME') or str(self.manifest.get('name') or '')
-        out.job_version = os.environ.get('JOB_VERSION') or str(self.manifest.get('version') or '')
         return out
 
     def name_and_version(self) -> tuple[str, str]:
