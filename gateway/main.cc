@@ -5,6 +5,7 @@
 
 #include "app/gateway_app.h"
 #include "config/cli.h"
+#include "config/job_config.h"
 #include "loop/loop.h"
 #include "observability/log.h"
 
@@ -27,7 +28,7 @@ int main(int argc, char** argv) {
   gw::Loop loop;
   int exit_code = 0;
   {
-    gw::app::GatewayApp app(loop, config);
+    gw::app::GatewayApp app(loop, config, gw::config::LoadJobConfig(config.manifest_path));
     std::string error;
     if (app.Start(&error)) {
       loop.Run();
@@ -37,7 +38,8 @@ int main(int argc, char** argv) {
       app.BeginShutdown();
       loop.Run();
     }
-    loop.Close();
+    // A handle still open here is a leak: Close() names it, and the exit status says so.
+    if (loop.Close() != 0 && exit_code == 0) exit_code = 1;
   }
   gw::log::Flush();
   return exit_code;

@@ -46,11 +46,11 @@ void Admission::Cancel(Waiter* waiter) {
   if (it != queue_.end()) queue_.erase(it);
 }
 
-std::string Admission::RejectionBody() const {
-  return "{\"detail\":\"too many requests waiting in a queue. Job is set to process " +
+std::string Admission::RejectionMessage() const {
+  return "too many requests waiting in a queue. Job is set to process " +
          std::to_string(limits_.max_concurrency) +
          " requests concurrently with a queue of max size " +
-         std::to_string(limits_.max_queue.value_or(0)) + "\"}";
+         std::to_string(limits_.max_queue.value_or(0));
 }
 
 }  // namespace gw::admission

@@ -44,8 +44,9 @@ class Admission {
   uint32_t running() const { return running_; }
   size_t queued() const { return queue_.size(); }
 
-  // The original's 429 body: {"detail":"too many requests waiting in a queue. ..."}.
-  std::string RejectionBody() const;
+  // The text of the original's 429 body ({"detail":"too many requests waiting in a queue. ..."},
+  // rendered by http::ErrorBody(kTooManyRequests, ...)).
+  std::string RejectionMessage() const;
 
  private:
   AdmissionLimits limits_;

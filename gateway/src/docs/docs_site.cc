@@ -1,23 +1,19 @@
 #include "docs/docs_site.h"
 
-#include <cstdlib>
-
 #include "docs/swagger_ui.h"
 
 namespace gw::docs {
 namespace {
 
 // The loading app's FastAPI defaults: title "Job - " + JOB_NAME, version JOB_VERSION or "1.0.0".
-std::string EnvOr(const char* name, std::string_view fallback) {
-  const char* v = std::getenv(name);
-  return std::string(v != nullptr && *v != '\0' ? std::string_view(v) : fallback);
-}
+constexpr std::string_view kLoadingVersion = "1.0.0";
 
 }  // namespace
 
-DocsSite::DocsSite()
-    : loading_title_("Job - " + EnvOr("JOB_NAME", "")),
-      loading_openapi_(BuildLoadingOpenApi(EnvOr("JOB_NAME", ""), EnvOr("JOB_VERSION", "1.0.0"))) {}
+DocsSite::DocsSite(std::string_view job_name_env, std::string_view job_version_env)
+    : loading_title_("Job - " + std::string(job_name_env)),
+      loading_openapi_(BuildLoadingOpenApi(
+          job_name_env, job_version_env.empty() ? kLoadingVersion : job_version_env)) {}
 
 void DocsSite::OnWorkerReady(const forward::JobDescription& description,
                              const JobIdentity& identity) {

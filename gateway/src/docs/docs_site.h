@@ -7,14 +7,15 @@
 #include <string_view>
 
 #include "docs/openapi.h"
-#include "forward/forwarder.h"
+#include "forward/job_description.h"
 
 namespace gw::docs {
 
 class DocsSite {
  public:
-  // Builds the loading document from JOB_NAME and JOB_VERSION (spec §5.1).
-  DocsSite();
+  // Builds the loading document from the JOB_NAME and JOB_VERSION variables as set ("" if
+  // not), spec §5.1.
+  DocsSite(std::string_view job_name_env, std::string_view job_version_env);
 
   // Builds and caches the full document for this worker description.
   void OnWorkerReady(const forward::JobDescription& description, const JobIdentity& identity);

@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "config/manifest.h"
-#include "forward/forwarder.h"
+#include "forward/job_description.h"
 
 namespace gw::docs {
 

@@ -91,15 +91,14 @@ void CallStream::Cancel() {
 }
 
 void CallStream::OnDone(const grpc::Status& status) {
-  callbacks_.on_done(status);
-  std::lock_guard<std::mutex> lock(mu_);
-  done_ = true;
-  done_cv_.notify_all();
-}
-
-void CallStream::WaitDone() {
-  std::unique_lock<std::mutex> lock(mu_);
-  done_cv_.wait(lock, [this] { return done_; });
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    done_ = true;
+  }
+  // The owner may delete this stream as soon as on_done has posted its news, so nothing of
+  // `this` is used after the call: the callback runs from a copy.
+  std::function<void(const grpc::Status&)> on_done = callbacks_.on_done;
+  on_done(status);
 }
 
 }  // namespace gw::forward

@@ -1,12 +1,13 @@
 // One long-lived Calls stream to a worker (gRPC callback reactor). Calls and replies travel in
 // batches: everything pending when a write can start goes in one message, and at most kWindow
 // messages may be unacknowledged, so that under load calls accumulate into larger batches.
-// Reactions run on gRPC threads and only hand results to the loop through Loop::Post.
+// Reactions run on gRPC threads and only hand results to the loop through Loop::Post. Ending
+// the stream never waits: Cancel() asks, and on_done reports (last) once gRPC is done with it,
+// after which the owner may delete it.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
 
-#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -24,7 +25,7 @@ class CallStream : public grpc::ClientBidiReactor<pb::CallBatch, pb::ReplyBatch>
   struct Callbacks {
     // Called on a gRPC thread with a batch of replies; takes ownership.
     std::function<void(std::unique_ptr<pb::ReplyBatch>)> on_replies;
-    // Called on a gRPC thread once the stream has ended.
+    // Called on a gRPC thread once the stream has ended; the stream is not touched after it.
     std::function<void(const grpc::Status&)> on_done;
   };
 
@@ -35,8 +36,6 @@ class CallStream : public grpc::ClientBidiReactor<pb::CallBatch, pb::ReplyBatch>
   bool Send(pb::CallBatch* outbox);
   // Any thread. Ends the stream; on_done follows.
   void Cancel();
-  // Blocks until OnDone has run.
-  void WaitDone();
 
   void OnWriteDone(bool ok) override;
   void OnReadDone(bool ok) override;
@@ -52,7 +51,6 @@ class CallStream : public grpc::ClientBidiReactor<pb::CallBatch, pb::ReplyBatch>
   pb::ReplyBatch reading_;  // owned by gRPC between StartRead and OnReadDone
 
   std::mutex mu_;
-  std::condition_variable done_cv_;
   pb::CallBatch pending_;  // guarded by mu_
   pb::CallBatch writing_;  // owned by gRPC while write_in_flight_
   bool write_in_flight_ = false;

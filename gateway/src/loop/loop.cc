@@ -1,5 +1,6 @@
 #include "loop/loop.h"
 
+#include <cstdio>
 #include <cstdlib>
 
 namespace gw {
@@ -8,7 +9,7 @@ Loop::Loop() {
   if (uv_loop_init(&loop_) != 0) std::abort();
   uv_async_init(&loop_, &async_, &Loop::OnAsync);
   async_.data = this;
-  // The async handle alone must not keep the loop alive.
+  // The async handle alone must not keep the loop alive; holds reference it.
   uv_unref(reinterpret_cast<uv_handle_t*>(&async_));
 }
 
@@ -21,6 +22,14 @@ void Loop::Post(std::function<void()> fn) {
   if (closed_) return;
   queue_.push_back(std::move(fn));
   uv_async_send(&async_);
+}
+
+void Loop::Hold() {
+  if (holds_++ == 0) uv_ref(reinterpret_cast<uv_handle_t*>(&async_));
+}
+
+void Loop::Release() {
+  if (holds_ > 0 && --holds_ == 0) uv_unref(reinterpret_cast<uv_handle_t*>(&async_));
 }
 
 void Loop::OnAsync(uv_async_t* handle) noexcept { static_cast<Loop*>(handle->data)->Drain(); }
@@ -37,20 +46,34 @@ void Loop::Drain() {
 void Loop::Run() { uv_run(&loop_, UV_RUN_DEFAULT); }
 
 int Loop::Close() {
+  bool first;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (closed_) return 0;
+    first = !closed_;
     closed_ = true;
   }
-  Drain();
+  if (loop_closed_) return 0;
+  if (first) {
+    Drain();
+    uv_close(reinterpret_cast<uv_handle_t*>(&async_), nullptr);
+  }
+  // Runs the close callbacks due; never waits, so a leaked active handle cannot hang us here.
+  uv_run(&loop_, UV_RUN_NOWAIT);
+  uv_run(&loop_, UV_RUN_NOWAIT);
+  int leaked = 0;
   uv_walk(
       &loop_,
-      [](uv_handle_t* h, void*) {
-        if (!uv_is_closing(h)) uv_close(h, nullptr);
+      [](uv_handle_t* h, void* arg) {
+        if (uv_is_closing(h)) return;
+        ++*static_cast<int*>(arg);
+        std::fprintf(stderr, "gateway: a %s handle was left open when the loop closed\n",
+                     uv_handle_type_name(uv_handle_get_type(h)));
       },
-      nullptr);
-  uv_run(&loop_, UV_RUN_DEFAULT);
-  return uv_loop_close(&loop_);
+      &leaked);
+  if (leaked > 0) return UV_EBUSY;
+  int rc = uv_loop_close(&loop_);
+  loop_closed_ = rc == 0;
+  return rc;
 }
 
 }  // namespace gw

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "forward/forwarder.h"
+#include "forward/job_description.h"
 #include "http/request.h"
 #include "routing/router.h"
 

@@ -53,8 +53,13 @@ int Supervisor::Start() {
   std::vector<std::string> env_strings;
   for (char** e = environ; *e != nullptr; ++e) {
     if (IsVariable(*e, kWorkerAddressEnv) || IsVariable(*e, kGatewayPidEnv)) continue;
-    env_strings.emplace_back(*e);
+    bool overridden = false;
+    for (const std::string& entry : extra_env_) {
+      overridden = overridden || IsVariable(*e, entry.substr(0, entry.find('=')).c_str());
+    }
+    if (!overridden) env_strings.emplace_back(*e);
   }
+  env_strings.insert(env_strings.end(), extra_env_.begin(), extra_env_.end());
   env_strings.push_back(std::string(kWorkerAddressEnv) + "=" + address_);
   env_strings.push_back(std::string(kGatewayPidEnv) + "=" + std::to_string(getpid()));
   std::vector<char*> env;
@@ -87,7 +92,6 @@ int Supervisor::Start() {
   running_ = true;
   started_at_ms_ = uv_now(loop_);
   log::Info("worker started: pid " + std::to_string(process_.pid) + ", " + command_[0]);
-  if (callbacks_.on_spawn) callbacks_.on_spawn();
   return 0;
 }
 

@@ -25,7 +25,6 @@ class Supervisor {
   struct Callbacks {
     // The worker exited (crash, exit, signal); a restart is scheduled unless stopping.
     std::function<void(const std::string& reason)> on_exit;
-    std::function<void()> on_spawn;
   };
 
   Supervisor(uv_loop_t* loop, std::vector<std::string> command, Callbacks callbacks);
@@ -37,6 +36,9 @@ class Supervisor {
   bool Prepare(std::string* error);
   // The gRPC target the worker listens on, e.g. "unix:/tmp/racetrack-gateway-x/worker.sock".
   const std::string& address() const { return address_; }
+  // NAME=VALUE entries the worker gets on top of the gateway's environment (they win over
+  // inherited variables of the same name).
+  void SetExtraEnvironment(std::vector<std::string> entries) { extra_env_ = std::move(entries); }
   // Spawns the worker. Returns 0 or a libuv error (the command cannot be run).
   int Start();
   // Stops the worker (SIGTERM, SIGKILL after kStopGraceMs); `done` runs once it has exited and
@@ -56,6 +58,7 @@ class Supervisor {
 
   uv_loop_t* loop_;
   std::vector<std::string> command_;
+  std::vector<std::string> extra_env_;
   Callbacks callbacks_;
   std::string dir_;
   std::string socket_path_;

@@ -4,6 +4,8 @@
 
 #include <vector>
 
+#include "http/errors.h"
+
 namespace gw::admission {
 namespace {
 
@@ -74,7 +76,7 @@ TEST(AdmissionTest, RaisingTheCapAdmitsWaiters) {
 
 TEST(AdmissionTest, RejectionBodyIsTheOriginals) {
   Admission admission({1, 1});
-  EXPECT_EQ(admission.RejectionBody(),
+  EXPECT_EQ(http::ErrorBody(http::Error::kTooManyRequests, admission.RejectionMessage()),
             R"({"detail":"too many requests waiting in a queue. Job is set to process 1 )"
             R"(requests concurrently with a queue of max size 1"})");
 }

@@ -122,12 +122,34 @@ TEST(LoopTest, PostAfterCloseIsDropped) {
   EXPECT_EQ(runs, 0);
 }
 
-TEST(LoopTest, CloseClosesHandlesLeftOpen) {
+// A handle its owner forgot to close is a leak: Close() says so instead of hiding it, and
+// succeeds once the owner has closed it.
+TEST(LoopTest, CloseReportsHandlesLeftOpen) {
   Loop loop;
   uv_timer_t timer;
   uv_timer_init(loop.uv(), &timer);
   uv_timer_start(
       &timer, [](uv_timer_t*) {}, 1'000'000, 0);
+  EXPECT_EQ(loop.Close(), UV_EBUSY);
+  uv_close(reinterpret_cast<uv_handle_t*>(&timer), nullptr);
+  EXPECT_EQ(loop.Close(), 0);
+}
+
+// A hold keeps Run() going until the completion it waits for has been posted and released.
+TEST(LoopTest, HoldKeepsTheLoopRunningUntilReleased) {
+  Loop loop;
+  loop.Hold();
+  std::atomic<bool> ran{false};
+  std::thread worker([&] {
+    loop.Post([&] {
+      ran = true;
+      loop.Release();
+    });
+  });
+  loop.Run();
+  worker.join();
+  EXPECT_TRUE(ran);
+  EXPECT_EQ(loop.holds(), 0);
   EXPECT_EQ(loop.Close(), 0);
 }
 

@@ -1,19 +1,21 @@
 // Unit tests of AdmissionGate: requests start now, wait in FIFO order, or are refused; a slot is
-// freed once per request; a request that leaves the queue never starts. Connections are only
-// keys here, never dereferenced.
-#include "app/admission_gate.h"
+// freed once per request; a request that leaves the queue never starts. Exchange ids are only
+// keys here.
+#include "calls/admission_gate.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-namespace gw::app {
+#include "http/errors.h"
+
+namespace gw::calls {
 namespace {
 
-server::Connection* Conn(uintptr_t n) { return reinterpret_cast<server::Connection*>(n * 16); }
+uint64_t Conn(uintptr_t n) { return n * 16; }
 
-class AppAdmissionGateTest : public ::testing::Test {
+class CallsAdmissionGateTest : public ::testing::Test {
  protected:
   AdmissionGate::Result Admit(uintptr_t n) {
     return gate_.Admit(Conn(n), [this, n] { started_.push_back(static_cast<int>(n)); });
@@ -22,7 +24,7 @@ class AppAdmissionGateTest : public ::testing::Test {
   std::vector<int> started_;
 };
 
-TEST_F(AppAdmissionGateTest, RunQueueReject) {
+TEST_F(CallsAdmissionGateTest, RunQueueReject) {
   EXPECT_EQ(Admit(1), AdmissionGate::Result::kStarted);
   EXPECT_EQ(Admit(2), AdmissionGate::Result::kQueued);
   EXPECT_EQ(Admit(3), AdmissionGate::Result::kQueued);
@@ -34,12 +36,12 @@ TEST_F(AppAdmissionGateTest, RunQueueReject) {
   EXPECT_EQ(started_, (std::vector<int>{1, 2, 3}));
   gate_.Release(Conn(3));
   EXPECT_EQ(gate_.running(), 0u);
-  EXPECT_EQ(gate_.RejectionBody(),
+  EXPECT_EQ(http::ErrorBody(http::Error::kTooManyRequests, gate_.RejectionMessage()),
             R"({"detail":"too many requests waiting in a queue. Job is set to process 1 )"
             R"(requests concurrently with a queue of max size 2"})");
 }
 
-TEST_F(AppAdmissionGateTest, ReleaseIsIdempotentAndIgnoresStrangers) {
+TEST_F(CallsAdmissionGateTest, ReleaseIsIdempotentAndIgnoresStrangers) {
   Admit(1);
   gate_.Release(Conn(1));
   gate_.Release(Conn(1));
@@ -48,7 +50,7 @@ TEST_F(AppAdmissionGateTest, ReleaseIsIdempotentAndIgnoresStrangers) {
   EXPECT_EQ(Admit(2), AdmissionGate::Result::kStarted);
 }
 
-TEST_F(AppAdmissionGateTest, AQueuedRequestThatLeavesNeverStarts) {
+TEST_F(CallsAdmissionGateTest, AQueuedRequestThatLeavesNeverStarts) {
   Admit(1);
   Admit(2);
   Admit(3);
@@ -58,7 +60,7 @@ TEST_F(AppAdmissionGateTest, AQueuedRequestThatLeavesNeverStarts) {
   EXPECT_EQ(started_, (std::vector<int>{1, 3}));
 }
 
-TEST_F(AppAdmissionGateTest, NoCapStartsEverything) {
+TEST_F(CallsAdmissionGateTest, NoCapStartsEverything) {
   AdmissionGate open;
   int started = 0;
   for (uintptr_t i = 1; i <= 100; ++i) {
@@ -68,4 +70,4 @@ TEST_F(AppAdmissionGateTest, NoCapStartsEverything) {
 }
 
 }  // namespace
-}  // namespace gw::app
+}  // namespace gw::calls

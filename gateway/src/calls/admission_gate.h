@@ -1,4 +1,4 @@
-// Admission for requests held by connections: runs a request's call now, queues it (the
+// Admission for exchanges, by exchange id: runs an exchange's call now, queues it (its
 // connection stays busy) until admission::Admission hands it a slot, or refuses it (429). Each
 // queued request owns one small Waiter; the gate owns those. Perform and every auxiliary call go
 // through the one gate, so they share the cap (spec §8). Loop thread only.
@@ -13,11 +13,7 @@
 
 #include "admission/admission.h"
 
-namespace gw::server {
-class Connection;
-}
-
-namespace gw::app {
+namespace gw::calls {
 
 class AdmissionGate {
  public:
@@ -31,34 +27,34 @@ class AdmissionGate {
   void SetLimits(admission::AdmissionLimits limits) { admission_.SetLimits(limits); }
   const admission::AdmissionLimits& limits() const { return admission_.limits(); }
 
-  // kStarted: `start` ran now. kQueued: `start` runs once a slot frees, unless Release(conn)
-  // comes first. kRejected: `start` is dropped; answer 429 with RejectionBody().
+  // kStarted: `start` ran now. kQueued: `start` runs once a slot frees, unless Release(id)
+  // comes first. kRejected: `start` is dropped; answer 429 with RejectionMessage().
   // The common case (a free slot) runs `start` without allocating anything.
   template <typename Start>
-  Result Admit(server::Connection* conn, Start&& start) {
-    if (TakeSlot(conn)) {
+  Result Admit(uint64_t id, Start&& start) {
+    if (TakeSlot(id)) {
       start();
       return Result::kStarted;
     }
-    return Queue(conn, std::function<void()>(std::forward<Start>(start)));
+    return Queue(id, std::function<void()>(std::forward<Start>(start)));
   }
-  // The request of `conn` is over (answered, failed, or its client went away): frees its slot
-  // or leaves the queue. A no-op for connections the gate does not know. Idempotent.
-  void Release(server::Connection* conn);
+  // Exchange `id` is over (answered, failed, or its client went away): frees its slot or leaves
+  // the queue. A no-op for ids the gate does not know. Idempotent.
+  void Release(uint64_t id);
 
-  std::string RejectionBody() const { return admission_.RejectionBody(); }
+  std::string RejectionMessage() const { return admission_.RejectionMessage(); }
   uint32_t running() const { return admission_.running(); }
   size_t queued() const { return admission_.queued(); }
 
  private:
   class QueuedRequest;
-  bool TakeSlot(server::Connection* conn);
-  Result Queue(server::Connection* conn, std::function<void()> start);
-  void OnAdmitted(server::Connection* conn);
+  bool TakeSlot(uint64_t id);
+  Result Queue(uint64_t id, std::function<void()> start);
+  void OnAdmitted(uint64_t id);
 
   admission::Admission admission_;
-  std::unordered_set<server::Connection*> admitted_;
-  std::unordered_map<server::Connection*, std::unique_ptr<QueuedRequest>> queued_;
+  std::unordered_set<uint64_t> admitted_;
+  std::unordered_map<uint64_t, std::unique_ptr<QueuedRequest>> queued_;
 };
 
-}  // namespace gw::app
+}  // namespace gw::calls

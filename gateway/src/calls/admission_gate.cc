@@ -1,20 +1,20 @@
-#include "app/admission_gate.h"
+#include "calls/admission_gate.h"
 
 #include <utility>
 
-namespace gw::app {
+namespace gw::calls {
 
 class AdmissionGate::QueuedRequest : public admission::Waiter {
  public:
-  QueuedRequest(AdmissionGate* gate, server::Connection* conn, std::function<void()> start)
-      : gate_(gate), conn_(conn), start_(std::move(start)) {}
+  QueuedRequest(AdmissionGate* gate, uint64_t id, std::function<void()> start)
+      : gate_(gate), id_(id), start_(std::move(start)) {}
 
-  void OnAdmitted() override { gate_->OnAdmitted(conn_); }
+  void OnAdmitted() override { gate_->OnAdmitted(id_); }
   std::function<void()> TakeStart() { return std::move(start_); }
 
  private:
   AdmissionGate* gate_;
-  server::Connection* conn_;
+  uint64_t id_;
   std::function<void()> start_;
 };
 
@@ -22,23 +22,23 @@ AdmissionGate::AdmissionGate(admission::AdmissionLimits limits) : admission_(lim
 
 AdmissionGate::~AdmissionGate() = default;
 
-bool AdmissionGate::TakeSlot(server::Connection* conn) {
+bool AdmissionGate::TakeSlot(uint64_t id) {
   if (!admission_.TryRun()) return false;
-  admitted_.insert(conn);
+  admitted_.insert(id);
   return true;
 }
 
-AdmissionGate::Result AdmissionGate::Queue(server::Connection* conn, std::function<void()> start) {
-  auto waiter = std::make_unique<QueuedRequest>(this, conn, std::move(start));
+AdmissionGate::Result AdmissionGate::Queue(uint64_t id, std::function<void()> start) {
+  auto waiter = std::make_unique<QueuedRequest>(this, id, std::move(start));
   switch (admission_.Enter(waiter.get())) {
     case admission::Admission::Decision::kRun: {  // not reached after TakeSlot said no
-      admitted_.insert(conn);
+      admitted_.insert(id);
       std::function<void()> run = waiter->TakeStart();
       run();
       return Result::kStarted;
     }
     case admission::Admission::Decision::kQueued:
-      queued_[conn] = std::move(waiter);
+      queued_[id] = std::move(waiter);
       return Result::kQueued;
     case admission::Admission::Decision::kRejected:
       break;
@@ -46,26 +46,26 @@ AdmissionGate::Result AdmissionGate::Queue(server::Connection* conn, std::functi
   return Result::kRejected;
 }
 
-// Called by Admission (from Leave or SetLimits) with the slot already taken for `conn`. The
+// Called by Admission (from Leave or SetLimits) with the slot already taken for `id`. The
 // waiter is destroyed here, so it must not be touched after its OnAdmitted returns: it is not.
-void AdmissionGate::OnAdmitted(server::Connection* conn) {
-  auto it = queued_.find(conn);
+void AdmissionGate::OnAdmitted(uint64_t id) {
+  auto it = queued_.find(id);
   if (it == queued_.end()) return;
   std::function<void()> start = it->second->TakeStart();
   queued_.erase(it);
-  admitted_.insert(conn);
+  admitted_.insert(id);
   start();
 }
 
-void AdmissionGate::Release(server::Connection* conn) {
-  if (admitted_.erase(conn) > 0) {
+void AdmissionGate::Release(uint64_t id) {
+  if (admitted_.erase(id) > 0) {
     admission_.Leave();  // may start the next queued request
     return;
   }
-  auto it = queued_.find(conn);
+  auto it = queued_.find(id);
   if (it == queued_.end()) return;
   admission_.Cancel(it->second.get());
   queued_.erase(it);
 }
 
-}  // namespace gw::app
+}  // namespace gw::calls

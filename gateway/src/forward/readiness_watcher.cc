@@ -1,0 +1,128 @@
+#include "forward/readiness_watcher.h"
+
+#include "forward/proto_translate.h"
+#include "observability/log.h"
+
+namespace gw::forward {
+namespace {
+
+using HealthRpc = UnaryRpc<health::HealthCheckRequest, health::HealthCheckResponse>;
+using DescribeRpc = UnaryRpc<pb::DescribeRequest, pb::JobDescription>;
+
+}  // namespace
+
+ReadinessWatcher::ReadinessWatcher(Loop& loop, UnaryCalls& rpcs, uint64_t poll_interval_ms,
+                                   Callbacks callbacks)
+    : loop_(loop),
+      rpcs_(rpcs),
+      poll_interval_ms_(poll_interval_ms),
+      callbacks_(std::move(callbacks)) {
+  uv_timer_init(loop_.uv(), &timer_);
+  timer_.data = this;
+}
+
+void ReadinessWatcher::Watch(std::shared_ptr<WorkerLink> link) {
+  link_ = std::move(link);
+  ++generation_;
+  watching_ = true;
+  init_failed_ = false;
+  unreachable_since_ms_ = 0;
+  unreachable_.clear();
+  Schedule(0);
+}
+
+void ReadinessWatcher::Stop() {
+  ++generation_;
+  watching_ = false;
+  uv_timer_stop(&timer_);
+}
+
+void ReadinessWatcher::Schedule(uint64_t delay_ms) {
+  if (!watching_) return;
+  uv_timer_start(
+      &timer_, [](uv_timer_t* t) noexcept { static_cast<ReadinessWatcher*>(t->data)->Poll(); },
+      delay_ms, 0);
+}
+
+void ReadinessWatcher::Poll() {
+  if (!watching_) return;
+  auto rpc = std::make_shared<HealthRpc>();
+  rpc->link = link_;
+  uint64_t gen = generation_;
+  rpcs_.Run(
+      rpc, kProbeDeadline,
+      [link = link_.get()](auto* context, auto* request, auto* response, auto callback) {
+        link->health->async()->Check(context, request, response, std::move(callback));
+      },
+      [this, gen](HealthRpc& done) {
+        if (gen != generation_) return;
+        if (!done.status.ok()) {
+          OnUnreachable(done.status);
+          Schedule(init_failed_ ? kFailedPollIntervalMs : poll_interval_ms_);
+          return;
+        }
+        unreachable_since_ms_ = 0;
+        unreachable_.clear();
+        if (done.response.status() != health::HealthCheckResponse::SERVING && init_failed_) {
+          Schedule(kFailedPollIntervalMs);
+          return;
+        }
+        auto describe = std::make_shared<DescribeRpc>();
+        describe->link = link_;
+        bool serving = done.response.status() == health::HealthCheckResponse::SERVING;
+        rpcs_.Run(
+            describe, kProbeDeadline,
+            [link = link_.get()](auto* context, auto* request, auto* response, auto callback) {
+              link->worker->async()->Describe(context, request, response, std::move(callback));
+            },
+            [this, gen, serving](DescribeRpc& described) {
+              if (gen != generation_) return;
+              if (!described.status.ok()) {
+                Schedule(poll_interval_ms_);
+                return;
+              }
+              if (!serving && described.response.state() == pb::WORKER_STATE_READY) {
+                Schedule(poll_interval_ms_);  // Describe raced ahead of Health: ask again
+                return;
+              }
+              OnDescribed(described.response);
+            });
+      });
+}
+
+void ReadinessWatcher::OnDescribed(pb::JobDescription& d) {
+  if (d.state() == pb::WORKER_STATE_FAILED && !init_failed_) {
+    init_failed_ = true;
+    callbacks_.on_failed(d.init_error());
+  }
+  if (d.state() != pb::WORKER_STATE_READY) {
+    Schedule(init_failed_ ? kFailedPollIntervalMs : poll_interval_ms_);
+    return;
+  }
+  watching_ = false;
+  callbacks_.on_ready(DescriptionFromProto(d));
+}
+
+// A worker that starts up is briefly unreachable (its socket does not exist yet): only one that
+// stays so is reported, with gRPC's reason (e.g. "Permission denied" for a socket of another
+// uid), and again now and then while it lasts.
+void ReadinessWatcher::OnUnreachable(const grpc::Status& status) {
+  uint64_t now = uv_now(loop_.uv());
+  if (unreachable_since_ms_ == 0) unreachable_since_ms_ = now;
+  unreachable_ = "cannot reach the worker at " + link_->address + ": " + status.error_message();
+  if (now - unreachable_since_ms_ < kReportUnreachableAfterMs) return;
+  if (reported_at_ms_ != 0 && now - reported_at_ms_ < kReportEveryMs) return;
+  reported_at_ms_ = now;
+  log::Error(unreachable_);
+}
+
+void ReadinessWatcher::Close(std::function<void()> done) {
+  Stop();
+  closed_ = std::move(done);
+  uv_close(reinterpret_cast<uv_handle_t*>(&timer_), [](uv_handle_t* h) noexcept {
+    auto* self = static_cast<ReadinessWatcher*>(h->data);
+    std::exchange(self->closed_, nullptr)();
+  });
+}
+
+}  // namespace gw::forward
