@@ -276,6 +276,14 @@ void HttpClient::Close() {
   buffer_.clear();
 }
 
+void HttpClient::Reset() {
+  if (fd_ >= 0) {
+    linger hard{1, 0};
+    setsockopt(fd_, SOL_SOCKET, SO_LINGER, &hard, sizeof(hard));
+  }
+  Close();
+}
+
 bool HttpClient::SendRaw(std::string_view bytes) {
   if (fd_ < 0) return false;
   while (!bytes.empty()) {

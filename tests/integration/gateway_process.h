@@ -110,6 +110,8 @@ class HttpClient {
   bool Connect();
   bool connected() const { return fd_ >= 0; }
   void Close();
+  // Closes with a TCP reset (SO_LINGER 0) instead of a FIN.
+  void Reset();
   void set_timeout(Millis timeout) { timeout_ = timeout; }
 
   bool SendRaw(std::string_view bytes);

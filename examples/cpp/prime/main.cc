@@ -1,4 +1,5 @@
 // The seed's prime checker as a C++ job: perform(number) -> bool.
+// (divisor <= number / divisor: divisor * divisor would overflow near INT64_MAX and loop forever.)
 #include <racetrack/job.h>
 
 #include <cstdint>
@@ -7,7 +8,7 @@ namespace {
 
 bool IsPrime(std::int64_t number) {
   if (number < 2) return false;
-  for (std::int64_t divisor = 2; divisor * divisor <= number; ++divisor) {
+  for (std::int64_t divisor = 2; divisor <= number / divisor; ++divisor) {
     if (number % divisor == 0) return false;
   }
   return true;

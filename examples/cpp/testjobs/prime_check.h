@@ -10,7 +10,7 @@ namespace testjobs {
 inline racetrack::Json PerformPrime(const racetrack::Json& args) {
   const std::int64_t number = args.at("number").get<std::int64_t>();
   if (number < 2) return false;
-  for (std::int64_t divisor = 2; divisor * divisor <= number; ++divisor) {
+  for (std::int64_t divisor = 2; divisor <= number / divisor; ++divisor) {
     if (number % divisor == 0) return false;
   }
   return true;

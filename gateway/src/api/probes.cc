@@ -54,14 +54,27 @@ void Probes::SetJobName(std::string name) {
   Rebuild();
 }
 
+void Probes::SetFault(std::optional<std::string> fault) {
+  if (fault_ == fault) return;
+  fault_ = std::move(fault);
+  Rebuild();
+}
+
+void Probes::SetNotice(std::optional<std::string> notice) {
+  if (notice_ == notice) return;
+  notice_ = std::move(notice);
+  Rebuild();
+}
+
 // Key order and value types follow the original exactly: Racetrack's infrastructure parses them.
 void Probes::Rebuild() {
+  const std::optional<std::string>& error = error_ ? error_ : fault_ ? fault_ : notice_;
   live_body_ = live() ? "{\"live\":true,\"deployment_timestamp\":"
                       : "{\"live\":false,\"deployment_timestamp\":";
   AppendNullable(&live_body_, info_.deployment_timestamp);
-  if (error_) {
+  if (!live()) {
     live_body_.append(",\"error\":");
-    AppendJsonString(&live_body_, *error_);
+    AppendJsonString(&live_body_, *(error_ ? error_ : fault_));
   }
   live_body_.push_back('}');
 
@@ -73,7 +86,7 @@ void Probes::Rebuild() {
   health_body_.append(ready_ ? ",\"ready\":true,\"status\":\"pass\""
                              : ",\"ready\":false,\"status\":\"fail\"");
   health_body_.append(",\"error\":");
-  AppendNullable(&health_body_, error_);
+  AppendNullable(&health_body_, error);
   health_body_.append(",\"job_version\":");
   AppendNullable(&health_body_, info_.job_version);
   health_body_.append(",\"git_version\":");

@@ -33,9 +33,15 @@ class Probes {
   void SetReady(bool ready);
   void SetInitError(std::optional<std::string> error);
   void SetJobName(std::string name);  // the resolved name, once the job is loaded
+  // A fault of the running worker (e.g. it made no progress for too long): /live fails with it,
+  // so that an orchestrator restarts the job. nullopt clears it.
+  void SetFault(std::optional<std::string> fault);
+  // Why the job is not ready, shown as /health's "error" without failing /live (e.g. a worker
+  // socket the gateway cannot reach). nullopt clears it.
+  void SetNotice(std::optional<std::string> notice);
 
   bool ready() const { return ready_; }
-  bool live() const { return !error_; }
+  bool live() const { return !error_ && !fault_; }
 
   ProbeAnswer Live() const { return {live() ? 200 : 500, live_body_}; }
   ProbeAnswer Ready() const { return {ready_ ? 200 : 500, ready_body_}; }
@@ -48,6 +54,8 @@ class Probes {
   std::string job_name_;
   bool ready_ = false;
   std::optional<std::string> error_;
+  std::optional<std::string> fault_;
+  std::optional<std::string> notice_;
   std::string live_body_;
   std::string ready_body_;
   std::string health_body_;

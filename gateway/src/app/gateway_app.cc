@@ -18,7 +18,8 @@ GatewayApp::GatewayApp(Loop& loop, config::Config config, config::JobConfig job)
       responder_(metrics_),
       probes_(job_.deployment),
       docs_(job_.deployment.job_name_env, job_.deployment.job_version.value_or("")),
-      job_calls_(loop, responder_, metrics_, {config_.call_timeout_ms, job_.identity.base_url}),
+      job_calls_(loop, responder_, metrics_,
+                 {config_.call_timeout_ms, job_.identity.base_url, config_.stuck_call_grace_ms}),
       metrics_endpoint_(
           responder_, metrics_, [this] { return Snapshot(); },
           [this] { return job_calls_.NewId(); }),
@@ -31,6 +32,7 @@ GatewayApp::GatewayApp(Loop& loop, config::Config config, config::JobConfig job)
   router_.SetJobRoutes(&job_routes_);
   if (!config_.metrics_enabled) metrics_.Disable();
   job_calls_.SetOnFinished([this] { drain_.Check(); });
+  job_calls_.SetOnStuck([this](uint64_t id) { lifecycle_.OnStuckCall(id); });
   uv_timer_init(loop_.uv(), &log_flush_timer_);
   ApplyManifest();
 }

@@ -1,8 +1,12 @@
 // The worker as the app lives with it: spawning it (--worker, through the Supervisor) or
 // connecting to one run elsewhere (--worker-address), its readiness, its init failure, its loss
 // and its exit (then a restart), and what changes with it: probes, the job's routes, the docs,
-// the home-page redirect, the perform example, the static cache. Loop thread only.
+// the home-page redirect, the perform example, the static cache. Also the watchdog: a stuck call
+// restarts a spawned worker, and a worker with calls in flight that ends none for
+// --stall-timeout-ms fails /live. Loop thread only.
 #pragma once
+
+#include <uv.h>
 
 #include <functional>
 #include <memory>
@@ -59,6 +63,8 @@ class WorkerLifecycle : public forward::WorkerEvents {
   void Stop(std::function<void()> done);
 
   forward::WorkerClient* worker() { return worker_.get(); }
+  // The watchdog: call `id` outlived its deadline and its cancellation.
+  void OnStuckCall(uint64_t id);
   uint64_t restarts() const;
   const std::string& address() const { return address_; }
 
@@ -66,10 +72,14 @@ class WorkerLifecycle : public forward::WorkerEvents {
   void OnWorkerReady(const forward::JobDescription& description) override;
   void OnWorkerFailed(const std::string& error) override;
   void OnWorkerLost(const std::string& reason) override;
+  void OnWorkerUnreachable(const std::string& reason) override;
 
  private:
+  static constexpr uint64_t kStallCheckMs = 1000;
+
   void OnWorkerExit(const std::string& reason);
   void Unready();
+  void CheckStall();
 
   Loop& loop_;
   const config::Config& config_;
@@ -78,6 +88,8 @@ class WorkerLifecycle : public forward::WorkerEvents {
   std::string address_;
   std::unique_ptr<supervise::Supervisor> supervisor_;
   std::unique_ptr<forward::WorkerClient> worker_;
+  uv_timer_t stall_timer_;
+  std::function<void()> stopped_;
 };
 
 }  // namespace gw::app

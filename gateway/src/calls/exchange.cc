@@ -48,11 +48,17 @@ void Exchange::Finish(Outcome outcome, ExchangeServices& services) {
     if (outcome.rejected) services.metrics.OnRejected();
   }
   // Before the answer, which may dispatch the connection's next request into a free slot.
-  services.admission.Release(id_);
+  if (!with_worker_) services.admission.Release(id_);
   if (server::Connection* conn = std::exchange(conn_, nullptr); conn != nullptr) {
     services.responder.Respond(conn, outcome.status, outcome.body, outcome.content_type,
                                std::move(outcome.headers));
   }
+}
+
+void Exchange::WorkerDone(ExchangeServices& services) {
+  if (!with_worker_) return;
+  with_worker_ = false;
+  if (finished_) services.admission.Release(id_);
 }
 
 }  // namespace gw::calls

@@ -3,8 +3,9 @@
 // timings). JobCalls creates it when routing picks a worker-backed endpoint and finds it by id:
 // the connection and the worker client carry the id, never a pointer to it. Every ending
 // (success, job error, client gone, timeout, worker lost, 429, shutdown) goes through Finish(),
-// the one place that writes the response, records the call's metrics and releases admission.
-// Loop thread only.
+// the one place that writes the response and records the call's metrics. Admission is released
+// there too, unless the worker still has the call (a timeout, a client gone): then only once the
+// worker has let go of it (WorkerDone), so a slot is never handed out twice. Loop thread only.
 #pragma once
 
 #include <cstdint>
@@ -80,9 +81,20 @@ class Exchange {
   const std::string& static_path() const { return static_path_; }
   void set_static_path(std::string path) { static_path_ = std::move(path); }
 
-  // Ends the exchange: metrics, admission, then the answer. Only the first call counts.
+  // The call was handed to the worker; WorkerDone() says it has let go of it.
+  void set_with_worker() { with_worker_ = true; }
+  bool with_worker() const { return with_worker_; }
+
+  // Ends the exchange: metrics, admission (unless the worker still has the call), then the
+  // answer. Only the first call counts.
   void Finish(Outcome outcome, ExchangeServices& services);
+  // The worker has let go of the call: a finished exchange releases its slot now.
+  void WorkerDone(ExchangeServices& services);
   bool finished() const { return finished_; }
+  // Finished, with the worker still running the call.
+  bool lingering() const { return finished_ && with_worker_; }
+  bool reported_stuck() const { return reported_stuck_; }
+  void set_reported_stuck() { reported_stuck_ = true; }
 
  private:
   uint64_t id_;
@@ -92,6 +104,8 @@ class Exchange {
   uint64_t arrived_ns_;   // uv_hrtime() when routing picked the endpoint
   uint64_t deadline_ms_;  // from arrival: the queue counts too
   bool queued_ = false;
+  bool with_worker_ = false;
+  bool reported_stuck_ = false;
   bool finished_ = false;
   std::string static_path_;
 };

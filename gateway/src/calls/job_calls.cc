@@ -40,9 +40,8 @@ JobCalls::JobCalls(Loop& loop, app::Responder& responder, observability::Metrics
   sweep_timer_.data = this;
   if (options_.call_timeout_ms > 0) {
     uv_timer_start(
-        &sweep_timer_,
-        [](uv_timer_t* t) noexcept { static_cast<JobCalls*>(t->data)->SweepQueue(); },
-        kQueueSweepMs, kQueueSweepMs);
+        &sweep_timer_, [](uv_timer_t* t) noexcept { static_cast<JobCalls*>(t->data)->Sweep(); },
+        kSweepMs, kSweepMs);
     uv_unref(reinterpret_cast<uv_handle_t*>(&sweep_timer_));
   }
 }
@@ -124,6 +123,7 @@ void JobCalls::StartJsonCall(server::Connection* conn, http::Request& request,
                                             std::to_string(options_.call_timeout_ms) + " ms"));
       return;
     }
+    admitted.set_with_worker();
     worker_->StartCall(admitted.id(), endpoint, std::move(payload), request, timeout_ms);
   });
 }
@@ -140,6 +140,7 @@ void JobCalls::StartHttpCall(server::Connection* conn, http::Request& request,
       End(admitted.id(), Outcome::Error(http::Error::kTimeout));
       return;
     }
+    admitted.set_with_worker();
     worker_->StartHttp(admitted.id(),
                        BuildHttpCall(request, prefix, endpoint, options_.base_url, static_cache_),
                        timeout_ms);
@@ -155,14 +156,23 @@ void JobCalls::Abandon(uint64_t id) {
   auto it = exchanges_.find(id);
   if (it == exchanges_.end()) return;
   it->second->ClientGone();
-  if (worker_ != nullptr) worker_->Cancel(id);
+  if (it->second->with_worker()) worker_->Cancel(id);
   End(id, Outcome::ClientGone());
 }
 
 void JobCalls::OnCallDone(uint64_t id, forward::CallResult& result) {
   auto it = exchanges_.find(id);
   if (it == exchanges_.end()) return;
-  End(id, OutcomeOf(*it->second, result));
+  Exchange& exchange = *it->second;
+  if (result.worker_done) exchange.WorkerDone(services_);
+  if (!exchange.finished()) {
+    End(id, OutcomeOf(exchange, result));
+    return;
+  }
+  if (!exchange.with_worker()) {  // a lingering call has ended at last: its slot is free now
+    exchanges_.erase(it);
+    if (on_finished_) on_finished_();
+  }
 }
 
 Outcome JobCalls::OutcomeOf(const Exchange& exchange, forward::CallResult& result) {
@@ -200,22 +210,34 @@ Outcome JobCalls::OutcomeOf(const Exchange& exchange, forward::CallResult& resul
 void JobCalls::End(uint64_t id, Outcome outcome) {
   auto it = exchanges_.find(id);
   if (it == exchanges_.end()) return;
-  // Out of the table first: answering may start other exchanges (the next queued call, the
-  // connection's next pipelined request), which must not see this one.
-  std::unique_ptr<Exchange> exchange = std::move(it->second);
-  exchanges_.erase(it);
-  exchange->Finish(std::move(outcome), services_);
+  Exchange& exchange = *it->second;  // stays put while the table grows
+  // Answering may start other exchanges (the next queued call, the connection's next pipelined
+  // request): the table is looked up again afterwards.
+  exchange.Finish(std::move(outcome), services_);
+  // A call the worker still runs stays (lingering, holding its slot) until its end arrives.
+  if (!exchange.with_worker()) exchanges_.erase(id);
   if (on_finished_) on_finished_();
 }
 
-// A queued exchange whose deadline passed gets its 504 now, without ever reaching the worker.
-void JobCalls::SweepQueue() {
+// A queued exchange whose deadline passed gets its 504 now, without ever reaching the worker. A
+// call the worker still runs long after its deadline (and its cancellation) is stuck: the
+// watchdog is told once.
+void JobCalls::Sweep() {
   uint64_t now = uv_now(loop_.uv());
   std::vector<uint64_t> expired;
+  std::vector<uint64_t> stuck;
   for (const auto& [id, exchange] : exchanges_) {
-    if (exchange->queued() && exchange->deadline_ms() != 0 && exchange->deadline_ms() <= now) {
-      expired.push_back(id);
+    uint64_t deadline = exchange->deadline_ms();
+    if (deadline == 0 || deadline > now) continue;
+    if (exchange->queued()) expired.push_back(id);
+    if (exchange->lingering() && !exchange->reported_stuck() &&
+        now - deadline >= options_.stuck_grace_ms) {
+      exchange->set_reported_stuck();
+      stuck.push_back(id);
     }
+  }
+  for (uint64_t id : stuck) {
+    if (on_stuck_) on_stuck_(id);
   }
   for (uint64_t id : expired) {
     End(id, Outcome::Error(http::Error::kTimeout,
@@ -229,7 +251,9 @@ void JobCalls::EndAll(http::Error error) {
   ids.reserve(exchanges_.size());
   for (const auto& [id, exchange] : exchanges_) ids.push_back(id);
   for (uint64_t id : ids) {
-    if (worker_ != nullptr) worker_->Cancel(id);
+    auto it = exchanges_.find(id);
+    if (it == exchanges_.end() || it->second->finished()) continue;
+    if (it->second->with_worker()) worker_->Cancel(id);
     End(id, Outcome::Error(error));
   }
 }

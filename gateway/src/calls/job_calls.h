@@ -31,11 +31,13 @@ namespace gw::calls {
 struct JobCallsOptions {
   uint32_t call_timeout_ms = 0;  // 0: none
   std::string base_url;          // "/pub/job/{name}/{version}", for webview apps
+  // A call still running this long after its deadline (it was cancelled then) is stuck.
+  uint64_t stuck_grace_ms = 10'000;
 };
 
 class JobCalls : public forward::CallSink {
  public:
-  static constexpr uint64_t kQueueSweepMs = 50;
+  static constexpr uint64_t kSweepMs = 50;
 
   JobCalls(Loop& loop, app::Responder& responder, observability::Metrics& metrics,
            JobCallsOptions options);
@@ -47,6 +49,8 @@ class JobCalls : public forward::CallSink {
   void SetLimits(admission::AdmissionLimits limits) { admission_.SetLimits(limits); }
   // An exchange ended: the drain may be over.
   void SetOnFinished(std::function<void()> fn) { on_finished_ = std::move(fn); }
+  // A call outlived its deadline by stuck_grace_ms and did not end when cancelled (the watchdog).
+  void SetOnStuck(std::function<void(uint64_t id)> fn) { on_stuck_ = std::move(fn); }
 
   // Perform and auxiliary v1: checks the JSON body (empty or null → `example`) and calls
   // `endpoint` over the Calls stream, after admission. The one path for JSON calls, so they
@@ -66,6 +70,7 @@ class JobCalls : public forward::CallSink {
   uint64_t NewId() { return ++next_id_; }
   // The worker changed: its static files may have too.
   void ClearStaticCache() { static_cache_.Clear(); }
+  // Exchanges not yet ended, including answered calls the worker still runs.
   size_t active() const { return exchanges_.size(); }
   size_t queued() const { return admission_.queued(); }
   // Ends every exchange still open with `error` (the drain ran out of time).
@@ -82,7 +87,7 @@ class JobCalls : public forward::CallSink {
   bool TimeLeft(const Exchange& exchange, uint32_t* timeout_ms) const;
   void End(uint64_t id, Outcome outcome);
   Outcome OutcomeOf(const Exchange& exchange, forward::CallResult& result);
-  void SweepQueue();
+  void Sweep();
 
   Loop& loop_;
   ExchangeServices services_;
@@ -97,6 +102,7 @@ class JobCalls : public forward::CallSink {
   uv_timer_t sweep_timer_;
   std::function<void()> closed_;
   std::function<void()> on_finished_;
+  std::function<void(uint64_t)> on_stuck_;
 };
 
 }  // namespace gw::calls

@@ -36,7 +36,11 @@ Serves a Racetrack job over HTTP and forwards its calls to a worker process over
   --max-url-bytes N         longest request target, else 414 (default 8 KiB)
   --header-timeout-ms N     time allowed to send the request headers, else 408 (default 10000)
   --keep-alive-timeout-ms N idle keep-alive connections close after this (default 60000)
-  --call-timeout-ms N       a job call not answered within N ms gets 504 (default 0: no limit)
+  --call-timeout-ms N       a job call not answered within N ms of its arrival (queue included)
+                            gets 504 and is cancelled at the worker (default 0: no limit)
+  --stuck-call-grace-ms N   a call still running N ms after its deadline restarts the worker
+                            (default 10000)
+  --stall-timeout-ms N      calls in flight and none ended for N ms: /live fails (default 0: off)
   --drain-timeout-ms N      on SIGTERM, how long in-flight calls may finish (default 30000)
   --max-message-bytes N     largest gRPC message to or from the worker (default 64 MiB)
   --log-level L             debug, info, warning, error or off (default debug, or LOG_LEVEL)
@@ -98,6 +102,10 @@ CliOutcome ParseCommandLine(int argc, const char* const* argv, Config* config,
       ok = ParseNumber<uint64_t>(value, 1, UINT64_MAX, &config->limits.keep_alive_timeout_ms);
     } else if (arg == "--call-timeout-ms") {
       ok = ParseNumber<uint32_t>(value, 0, UINT32_MAX, &config->call_timeout_ms);
+    } else if (arg == "--stuck-call-grace-ms") {
+      ok = ParseNumber<uint64_t>(value, 0, UINT64_MAX, &config->stuck_call_grace_ms);
+    } else if (arg == "--stall-timeout-ms") {
+      ok = ParseNumber<uint64_t>(value, 0, UINT64_MAX, &config->stall_timeout_ms);
     } else if (arg == "--drain-timeout-ms") {
       ok = ParseNumber<uint64_t>(value, 0, UINT64_MAX, &config->drain_timeout_ms);
     } else if (arg == "--max-message-bytes") {

@@ -14,6 +14,7 @@ namespace gw::config {
 inline constexpr int kDefaultPort = 7000;
 inline constexpr uint64_t kDefaultDrainTimeoutMs = 30'000;
 inline constexpr int kDefaultMaxMessageBytes = 64 * 1024 * 1024;
+inline constexpr uint64_t kDefaultStuckCallGraceMs = 10'000;
 
 struct Config {
   std::string host = "0.0.0.0";
@@ -23,6 +24,12 @@ struct Config {
   http::Limits limits;
   uint64_t drain_timeout_ms = kDefaultDrainTimeoutMs;
   uint32_t call_timeout_ms = 0;  // 0: calls may take as long as they need (as the original)
+  // A call still running this long after its deadline (and its cancellation) restarts the
+  // worker (the watchdog; needs --call-timeout-ms).
+  uint64_t stuck_call_grace_ms = kDefaultStuckCallGraceMs;
+  // With calls in flight and none ended for this long, the worker is wedged: /live fails with
+  // the reason (0: never).
+  uint64_t stall_timeout_ms = 0;
   int max_message_bytes = kDefaultMaxMessageBytes;
   log::Level log_level = log::Level::kDebug;
   bool metrics_enabled =

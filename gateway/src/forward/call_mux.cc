@@ -36,6 +36,7 @@ void CallMux::Open(const std::shared_ptr<WorkerLink>& link) {
   loop_.Hold();  // released when the stream reports done
   streams_.emplace(id, std::make_unique<CallStream>(link->worker.get(), std::move(callbacks)));
   open_stream_ = id;
+  last_progress_ms_ = uv_now(loop_.uv());
 }
 
 void CallMux::RetireOpenStream() {
@@ -98,8 +99,12 @@ void CallMux::Start(uint64_t id, std::string_view endpoint, std::string&& payloa
 }
 
 bool CallMux::Cancel(uint64_t id) {
-  if (pending_.erase(id) == 0) return false;
-  outbox_.add_cancel_ids(id);
+  auto it = pending_.find(id);
+  if (it == pending_.end()) return false;
+  if (!it->second.cancelled) {
+    it->second.cancelled = true;
+    outbox_.add_cancel_ids(id);
+  }
   return true;
 }
 
@@ -113,9 +118,10 @@ void CallMux::FlushOutbox() {
 void CallMux::HandleReplies(pb::ReplyBatch& batch) {
   CallResult result;
   uint64_t now_ns = uv_hrtime();
+  if (batch.replies_size() > 0) last_progress_ms_ = uv_now(loop_.uv());
   for (pb::Reply& reply : *batch.mutable_replies()) {
     auto it = pending_.find(reply.id());
-    if (it == pending_.end()) continue;  // cancelled or timed out meanwhile
+    if (it == pending_.end()) continue;  // not ours (a previous stream's)
     result.worker_seconds = static_cast<double>(now_ns - it->second.sent_ns) * 1e-9;
     pending_.erase(it);
     ReplyToResult(reply, &result);
@@ -123,18 +129,23 @@ void CallMux::HandleReplies(pb::ReplyBatch& batch) {
   }
 }
 
+// A call past its deadline is answered 504 now and cancelled at the worker, which still has it:
+// its end (worker_done) follows when the worker lets go.
 void CallMux::SweepDeadlines() {
   uint64_t now = uv_now(loop_.uv());
   std::vector<std::pair<uint64_t, uint32_t>> expired;
   for (auto& [id, p] : pending_) {
-    if (p.deadline_ms != 0 && p.deadline_ms <= now) expired.emplace_back(id, p.timeout_ms);
+    if (!p.cancelled && p.deadline_ms != 0 && p.deadline_ms <= now) {
+      p.cancelled = true;
+      outbox_.add_cancel_ids(id);
+      expired.emplace_back(id, p.timeout_ms);
+    }
   }
   CallResult result;
   for (auto [id, timeout_ms] : expired) {
-    pending_.erase(id);
-    outbox_.add_cancel_ids(id);
     result.end = CallEnd::kTimeout;
     result.message = "the job did not answer within " + std::to_string(timeout_ms) + " ms";
+    result.worker_done = false;
     sink_->OnCallDone(id, result);
   }
   if (pending_.empty()) uv_timer_stop(&deadline_timer_);

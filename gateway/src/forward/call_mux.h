@@ -41,9 +41,12 @@ class CallMux {
 
   void Start(uint64_t id, std::string_view endpoint, std::string&& payload_json,
              const http::Request& request, uint32_t timeout_ms);
-  // Returns false if `id` is not one of ours.
+  // Asks the worker to stop call `id`; its end still reaches the sink. False if not ours.
   bool Cancel(uint64_t id);
+  // Calls the worker has not let go of (cancelled ones included).
   size_t in_flight() const { return pending_.size(); }
+  // uv_now() when the worker last ended a call (or a stream opened).
+  uint64_t last_progress_ms() const { return last_progress_ms_; }
 
   // Closes the handles; `done` runs once they are closed and every stream has been let go.
   void Close(std::function<void()> done);
@@ -53,6 +56,7 @@ class CallMux {
     uint64_t deadline_ms;  // uv_now() based; 0: none
     uint64_t sent_ns;      // uv_hrtime() when the call was queued for the stream
     uint32_t timeout_ms;
+    bool cancelled = false;  // the worker was asked to stop it; its end is still awaited
   };
 
   static void OnHandleClosed(uv_handle_t* handle) noexcept;
@@ -78,6 +82,7 @@ class CallMux {
   uint64_t next_stream_ = 0;
 
   std::unordered_map<uint64_t, Pending> pending_;
+  uint64_t last_progress_ms_ = 0;
   pb::CallBatch outbox_;  // calls of this loop turn, sent together by the check handle
 };
 

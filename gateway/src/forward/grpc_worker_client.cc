@@ -25,7 +25,8 @@ class GrpcWorkerClient final : public WorkerClient {
         rpcs_(loop),
         watcher_(loop, rpcs_, options_.poll_interval_ms,
                  {[this](JobDescription d) { OnReady(std::move(d)); },
-                  [this](const std::string& error) { events_->OnWorkerFailed(error); }}),
+                  [this](const std::string& error) { events_->OnWorkerFailed(error); },
+                  [this](const std::string& reason) { events_->OnWorkerUnreachable(reason); }}),
         mux_(loop, sink, [this](const std::string& reason) { OnStreamLost(reason); }) {}
 
   void Start() override {
@@ -87,7 +88,7 @@ class GrpcWorkerClient final : public WorkerClient {
         },
         [this, id](HttpRpc& done) {
           auto it = http_.find(id);
-          if (it == http_.end() || it->second.get() != &done) return;  // cancelled meanwhile
+          if (it == http_.end() || it->second.get() != &done) return;  // ended by Lose()
           http_.erase(it);
           CallResult result = HttpResultFromProto(done.status, done.response);
           if (state_ == State::kShutdown && result.end != CallEnd::kAnswered) {
@@ -99,11 +100,11 @@ class GrpcWorkerClient final : public WorkerClient {
 
   void Cancel(uint64_t id) override {
     if (mux_.Cancel(id)) return;
-    auto it = http_.find(id);
-    if (it == http_.end()) return;
-    it->second->context.TryCancel();
-    http_.erase(it);
+    // A cancelled Http RPC still completes (CANCELLED), and that is its end.
+    if (auto it = http_.find(id); it != http_.end()) it->second->context.TryCancel();
   }
+
+  uint64_t last_progress_ms() const override { return mux_.last_progress_ms(); }
 
   void CollectGauges(GaugesDone done) override {
     if (!ready()) {

@@ -26,8 +26,7 @@ void ReadinessWatcher::Watch(std::shared_ptr<WorkerLink> link) {
   ++generation_;
   watching_ = true;
   init_failed_ = false;
-  unreachable_since_ms_ = 0;
-  unreachable_.clear();
+  OnReachable();
   Schedule(0);
 }
 
@@ -61,8 +60,7 @@ void ReadinessWatcher::Poll() {
           Schedule(init_failed_ ? kFailedPollIntervalMs : poll_interval_ms_);
           return;
         }
-        unreachable_since_ms_ = 0;
-        unreachable_.clear();
+        OnReachable();
         if (done.response.status() != health::HealthCheckResponse::SERVING && init_failed_) {
           Schedule(kFailedPollIntervalMs);
           return;
@@ -114,6 +112,15 @@ void ReadinessWatcher::OnUnreachable(const grpc::Status& status) {
   if (reported_at_ms_ != 0 && now - reported_at_ms_ < kReportEveryMs) return;
   reported_at_ms_ = now;
   log::Error(unreachable_);
+  callbacks_.on_unreachable(unreachable_);
+}
+
+void ReadinessWatcher::OnReachable() {
+  bool was_reported = reported_at_ms_ != 0;
+  unreachable_since_ms_ = 0;
+  reported_at_ms_ = 0;
+  unreachable_.clear();
+  if (was_reported) callbacks_.on_unreachable(unreachable_);
 }
 
 void ReadinessWatcher::Close(std::function<void()> done) {

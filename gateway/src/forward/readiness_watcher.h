@@ -29,6 +29,8 @@ class ReadinessWatcher {
   struct Callbacks {
     std::function<void(JobDescription)> on_ready;
     std::function<void(const std::string& error)> on_failed;
+    // Why the worker cannot be reached (once it has lasted a while); "" when it can again.
+    std::function<void(const std::string& reason)> on_unreachable;
   };
 
   ReadinessWatcher(Loop& loop, UnaryCalls& rpcs, uint64_t poll_interval_ms, Callbacks callbacks);
@@ -39,8 +41,6 @@ class ReadinessWatcher {
   void Watch(std::shared_ptr<WorkerLink> link);
   // No more polls; answers still on their way are ignored.
   void Stop();
-  // Why the worker cannot be reached ("" when it can, or while it is young).
-  const std::string& unreachable() const { return unreachable_; }
   // Closes the timer; `done` runs from its close callback.
   void Close(std::function<void()> done);
 
@@ -48,6 +48,7 @@ class ReadinessWatcher {
   void Schedule(uint64_t delay_ms);
   void Poll();
   void OnUnreachable(const grpc::Status& status);
+  void OnReachable();
   void OnDescribed(pb::JobDescription& d);
 
   Loop& loop_;

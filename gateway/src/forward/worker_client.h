@@ -35,6 +35,10 @@ struct CallResult {
   std::string error_type;             // kJobError
   std::string message;                // kJobError, kWorkerLost
   double worker_seconds = 0;          // from sending the call to the reply; 0 if none came
+  // The worker has let go of the call (it answered, or it is gone). False only for a verdict
+  // the gateway reached while the worker still runs the call (a deadline): then the call's end
+  // follows as a second result, with worker_done set.
+  bool worker_done = true;
 };
 
 // A call that is not JSON in, JSON out (static files, webview, auxiliary v2).
@@ -53,7 +57,8 @@ struct HttpCall {
 class CallSink {
  public:
   virtual ~CallSink() = default;
-  // Once per started call that was not cancelled.
+  // Once per started call with worker_done set (its end), and before that at most once with
+  // worker_done unset (the gateway's own verdict, e.g. its deadline passed).
   virtual void OnCallDone(uint64_t id, CallResult& result) = 0;
 };
 
@@ -66,6 +71,9 @@ class WorkerEvents {
   virtual void OnWorkerFailed(const std::string& error) = 0;
   // The worker stopped answering (stream broken, process gone): no longer ready.
   virtual void OnWorkerLost(const std::string& reason) = 0;
+  // The worker has been unreachable for a while (e.g. a socket of another uid): why; "" once
+  // it is reachable again.
+  virtual void OnWorkerUnreachable(const std::string& reason) = 0;
 };
 
 class WorkerClient {
@@ -87,6 +95,9 @@ class WorkerClient {
   virtual const JobDescription* description() const = 0;
   // Calls started and not yet ended.
   virtual size_t in_flight() const = 0;
+  // uv_now() when the worker last ended a call on the stream (or the stream opened): with calls
+  // in flight and no progress for long, the worker is wedged.
+  virtual uint64_t last_progress_ms() const = 0;
 
   // Perform and auxiliary v1: `payload_json` is an object the gateway has checked. The result
   // reaches the sink under `id`, which must be unique among live calls. timeout_ms 0: none.
@@ -94,7 +105,9 @@ class WorkerClient {
                          const http::Request& request, uint32_t timeout_ms) = 0;
   // An HTTP-shaped call; its result reaches the sink under `id`. timeout_ms 0: a default.
   virtual void StartHttp(uint64_t id, HttpCall&& call, uint32_t timeout_ms) = 0;
-  // The caller no longer waits for call `id` (either kind): its result is not delivered.
+  // The caller no longer waits for call `id` (either kind): the worker is asked to stop it (the
+  // job sees the cancellation), and its end is still reported, so that whatever the call held
+  // (a concurrency slot) is released only once the worker has really let go of it.
   virtual void Cancel(uint64_t id) = 0;
   // The job's own gauges; `done` runs exactly once, with nothing if the worker cannot say.
   virtual void CollectGauges(GaugesDone done) = 0;

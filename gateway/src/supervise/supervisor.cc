@@ -163,6 +163,10 @@ void Supervisor::Stop(std::function<void()> done) {
   if (!process_handle_open_) FinishStop();
 }
 
+void Supervisor::Kill() {
+  if (running_ && !stopping_) uv_process_kill(&process_, SIGKILL);
+}
+
 void Supervisor::FinishStop() {
   RemoveSocketDir();
   auto close_timer = [](uv_timer_t* t) {

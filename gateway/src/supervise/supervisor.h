@@ -44,6 +44,8 @@ class Supervisor {
   // Stops the worker (SIGTERM, SIGKILL after kStopGraceMs); `done` runs once it has exited and
   // every handle is closed.
   void Stop(std::function<void()> done);
+  // Kills a wedged worker at once (SIGKILL); it is restarted like a worker that crashed.
+  void Kill();
 
   uint64_t restarts() const { return restarts_; }
   bool running() const { return running_; }

@@ -144,5 +144,30 @@ TEST(ApiProbesTest, FromEnvironment) {
   EXPECT_EQ(info.deployment_timestamp, "123");
 }
 
+// A wedged worker fails /live with the reason, and passes again once cleared; a notice (an
+// unreachable worker) only shows in /health's error and leaves /live alone.
+TEST(ApiProbesTest, FaultFailsLiveNoticeOnlyShowsInHealth) {
+  Probes probes{DeploymentInfo{}};
+  probes.SetReady(true);
+  probes.SetFault("the worker is wedged");
+  EXPECT_FALSE(probes.live());
+  EXPECT_EQ(probes.Live().status, 500);
+  EXPECT_EQ(probes.Live().body,
+            R"({"live":false,"deployment_timestamp":null,"error":"the worker is wedged"})");
+  EXPECT_NE(probes.Health().body.find(R"("error":"the worker is wedged")"), std::string::npos);
+  probes.SetFault(std::nullopt);
+  EXPECT_EQ(probes.Live().status, 200);
+
+  probes.SetReady(false);
+  probes.SetNotice("cannot reach the worker at unix:/x: Permission denied");
+  EXPECT_EQ(probes.Live().status, 200);
+  EXPECT_EQ(probes.Live().body, R"({"live":true,"deployment_timestamp":null})");
+  EXPECT_NE(probes.Health().body.find(R"("error":"cannot reach the worker at unix:/x)"),
+            std::string::npos)
+      << probes.Health().body;
+  probes.SetNotice(std::nullopt);
+  EXPECT_NE(probes.Health().body.find(R"("error":null)"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace gw::api

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "job_host.h"
+#include "racetrack/call_context.h"
 
 namespace racetrack::internal {
 namespace v1 = racetrack::worker::v1;
@@ -63,7 +64,11 @@ void CallStream::OnReadDone(bool ok) {
   for (const CallTask& task : tasks_) queued_.emplace(task.call.id(), false);
   in_flight_ += tasks_.size();
   for (const std::uint64_t id : read_batch_.cancel_ids()) {
-    if (auto it = queued_.find(id); it != queued_.end()) it->second = true;
+    if (auto it = queued_.find(id); it != queued_.end()) {
+      it->second = true;
+    } else if (auto run = running_.find(id); run != running_.end()) {
+      run->second->store(true, std::memory_order_relaxed);
+    }
   }
   const bool keep_reading = !finished_;
   const bool run_inline = keep_reading && pool_.runs_inline();
@@ -91,12 +96,14 @@ void CallStream::Execute(CallTask& task, bool flush) {
   if (abandoned_.load(std::memory_order_relaxed)) return;
   const v1::Call& call = task.call;
   bool cancelled = false;
+  auto flag = std::make_shared<std::atomic<bool>>(false);
   {
     std::lock_guard lock(mu_);
     if (auto it = queued_.find(call.id()); it != queued_.end()) {
       cancelled = it->second;
       queued_.erase(it);
     }
+    if (!cancelled) running_.emplace(call.id(), flag);
   }
   if (cancelled) {
     Complete(call.id(), ErrorOutcome(499, "Cancelled", "the call was cancelled before it started"),
@@ -116,7 +123,16 @@ void CallStream::Execute(CallTask& task, bool flush) {
       return;
     }
   }
-  Complete(call.id(), host_.Invoke(call.endpoint(), call.payload_json()), flush);
+  std::optional<Clock::time_point> deadline;
+  if (call.timeout_ms() > 0)
+    deadline = task.received + std::chrono::milliseconds(call.timeout_ms());
+  CallContext context(flag, deadline);
+  CallOutcome outcome;
+  {
+    CallScope scope(context);
+    outcome = host_.Invoke(call.endpoint(), call.payload_json());
+  }
+  Complete(call.id(), std::move(outcome), flush);
 }
 
 void CallStream::Complete(std::uint64_t id, CallOutcome&& outcome, bool flush) {
@@ -130,6 +146,7 @@ void CallStream::Complete(std::uint64_t id, CallOutcome&& outcome, bool flush) {
   }
   std::unique_lock lock(mu_);
   --in_flight_;
+  running_.erase(id);
   if (!finished_ && !broken_) {
     v1::Reply* reply = pending_.add_replies();
     reply->set_id(id);
@@ -186,6 +203,8 @@ void CallStream::MarkBrokenLocked() {
   pending_.Clear();
   pending_bytes_ = 0;
   queued_.clear();
+  // Nobody waits for the running calls any more: tell the job.
+  for (auto& [id, flag] : running_) flag->store(true, std::memory_order_relaxed);
 }
 
 CallStream::Next CallStream::DecideLocked() {

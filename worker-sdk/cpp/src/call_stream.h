@@ -87,9 +87,11 @@ class CallStream final : public grpc::ServerBidiReactor<racetrack::worker::v1::C
   racetrack::worker::v1::ReplyBatch pending_;       // replies not yet handed to gRPC
   std::size_t pending_bytes_ = 0;                   // their approximate encoded size
   std::unordered_map<std::uint64_t, bool> queued_;  // calls not started yet -> cancelled
-  std::uint64_t read_seq_ = 0;                      // CallBatch.seq of the latest message read
-  bool ack_due_ = false;       // a message was read since the last write started
-  std::size_t in_flight_ = 0;  // calls read and not answered yet
+  // Calls running now -> their cancellation flag (what CurrentCall().cancelled() reads).
+  std::unordered_map<std::uint64_t, std::shared_ptr<std::atomic<bool>>> running_;
+  std::uint64_t read_seq_ = 0;  // CallBatch.seq of the latest message read
+  bool ack_due_ = false;        // a message was read since the last write started
+  std::size_t in_flight_ = 0;   // calls read and not answered yet
   bool write_outstanding_ = false;
   bool reads_done_ = false;  // the gateway half-closed, or the stream broke
   bool draining_ = false;

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "racetrack/call_context.h"
 #include "racetrack/errors.h"
 
 namespace racetrack {
@@ -53,6 +54,7 @@ class Job {
   // The main action, served at POST /api/v1/perform. `args` is the request's JSON object (its
   // keys play the role of the original's keyword arguments). Reading a missing key or a value of
   // the wrong type with args.at(...).get<T>() yields 400 "ValueError"; see errors.h for others.
+  // racetrack::CurrentCall() says whether the call has been cancelled, and its deadline.
   virtual Json Perform(const Json& args) = 0;
 
   // The example payload shown in the docs and used when a request has no body.
