@@ -10,7 +10,8 @@
 #   BENCH_CONNECTIONS="1 16 64"  wrk connection counts for POST /api/v1/perform
 #   BENCH_LIVE_CONNECTIONS=16 wrk connections for GET /live
 #   BENCH_RUNS=1              repeat the whole set N times (targets interleaved); medians reported
-#   BENCH_TARGETS="orig cpp cppquiet py"  which targets to run (one function target_<name> each)
+#   BENCH_TARGETS="orig cpp cppquiet py"  which targets to run (one function target_<name> each;
+#                             cppbase/pybase run binaries from BASE_BUILD_DIR, see below)
 #   BENCH_SERVER_CPU=0        CPU the server side is pinned to (taskset; the worker inherits it)
 #   BENCH_LOAD_CPU=1          CPU wrk is pinned to
 #   BENCH_WAIT_LOAD=          if set (e.g. 1.0), wait up to BENCH_WAIT_LOAD_TIMEOUT s (default 600)
@@ -121,6 +122,35 @@ target_cppquiet() {
 
 # The seed's job.py, unchanged, behind the gateway with the Python worker (racetrack_job_runner
 # from worker-sdk/python installed in .venv by tests/python/run.sh or `make bench`).
+# The same two targets on binaries built from another tree (BASE_BUILD_DIR, e.g. the commit
+# before a change), so that one run compares the two versions side by side:
+#   BASE_BUILD_DIR=/path/to/old/build BENCH_TARGETS="orig cpp cppbase py pybase" bash bench/run.sh
+target_cppbase() {
+    local port=$1
+    [ -n "${BASE_BUILD_DIR:-}" ] || die "target cppbase needs BASE_BUILD_DIR"
+    T_DESC="gateway + C++ prime worker built from BASE_BUILD_DIR ($BASE_BUILD_DIR)"
+    T_ROLE=ours
+    T_DIR="$ROOT"
+    T_ENV=()
+    # shellcheck disable=SC2206  # GATEWAY_EXTRA_ARGS is a list of options
+    T_CMD=("$BASE_BUILD_DIR/gateway/gateway" --port "$port" ${GATEWAY_EXTRA_ARGS:-}
+           --worker "$BASE_BUILD_DIR/examples/cpp/prime_job")
+    T_READY=/ready
+    T_MAIN="gateway process"
+    T_CHECKS=()
+    T_REQUIRES=("$BASE_BUILD_DIR/gateway/gateway" "$BASE_BUILD_DIR/examples/cpp/prime_job")
+}
+
+target_pybase() {
+    local port=$1
+    [ -n "${BASE_BUILD_DIR:-}" ] || die "target pybase needs BASE_BUILD_DIR"
+    target_py "$port"
+    T_DESC="gateway built from BASE_BUILD_DIR + Python worker serving examples/python/job.py"
+    T_ENV=(JOB_NAME=primer JOB_VERSION=0.0.1 "RACETRACK_GATEWAY_BIN=$BASE_BUILD_DIR/gateway/gateway")
+    T_CHECKS=()
+    T_REQUIRES=("$BASE_BUILD_DIR/gateway/gateway" "$VENV_SDK/bin/racetrack_job_runner")
+}
+
 target_py() {
     local port=$1
     T_DESC="gateway + Python worker (racetrack_job_runner from worker-sdk/python) serving examples/python/job.py"
