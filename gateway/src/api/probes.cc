@@ -66,6 +66,13 @@ void Probes::SetNotice(std::optional<std::string> notice) {
   Rebuild();
 }
 
+void Probes::SetWorkers(size_t ready, size_t total) {
+  if (workers_ready_ == ready && workers_ == total) return;
+  workers_ready_ = ready;
+  workers_ = total;
+  Rebuild();
+}
+
 // Key order and value types follow the original exactly: Racetrack's infrastructure parses them.
 void Probes::Rebuild() {
   const std::optional<std::string>& error = error_ ? error_ : fault_ ? fault_ : notice_;
@@ -78,7 +85,13 @@ void Probes::Rebuild() {
   }
   live_body_.push_back('}');
 
-  ready_body_ = ready_ ? "{\"ready\":true}" : "{\"ready\":false}";
+  std::string workers;
+  if (workers_ > 1) {
+    workers = ",\"workers_ready\":" + std::to_string(workers_ready_) +
+              ",\"workers\":" + std::to_string(workers_);
+  }
+  ready_body_ = ready_ ? "{\"ready\":true" : "{\"ready\":false";
+  ready_body_ += workers + "}";
 
   health_body_ = "{\"service\":\"job\",\"job_name\":";
   AppendJsonString(&health_body_, job_name_);
@@ -97,7 +110,7 @@ void Probes::Rebuild() {
   AppendNullable(&health_body_, info_.deployment_timestamp);
   health_body_.append(",\"job_type_version\":");
   AppendNullable(&health_body_, info_.job_type_version);
-  health_body_.push_back('}');
+  health_body_ += workers + "}";
 }
 
 }  // namespace gw::api

@@ -39,6 +39,9 @@ class Probes {
   // Why the job is not ready, shown as /health's "error" without failing /live (e.g. a worker
   // socket the gateway cannot reach). nullopt clears it.
   void SetNotice(std::optional<std::string> notice);
+  // With several workers (gateway --workers N), /ready and /health also say how many are ready:
+  // `"workers_ready":R,"workers":N` after the original's keys. One worker: the original's bodies.
+  void SetWorkers(size_t ready, size_t total);
 
   bool ready() const { return ready_; }
   bool live() const { return !error_ && !fault_; }
@@ -56,6 +59,8 @@ class Probes {
   std::optional<std::string> error_;
   std::optional<std::string> fault_;
   std::optional<std::string> notice_;
+  size_t workers_ready_ = 0;
+  size_t workers_ = 1;
   std::string live_body_;
   std::string ready_body_;
   std::string health_body_;

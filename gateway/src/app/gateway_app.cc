@@ -52,7 +52,7 @@ bool GatewayApp::Start(std::string* error) {
       &log_flush_timer_, [](uv_timer_t*) noexcept { log::Flush(); }, kLogFlushMs, kLogFlushMs);
   uv_unref(reinterpret_cast<uv_handle_t*>(&log_flush_timer_));
   log::Info("Running gateway on http://" + config_.host + ":" + std::to_string(port()) +
-            ", worker at " + lifecycle_.address());
+            ", worker at " + lifecycle_.addresses());
   if (job_.manifest.error) log::Error("Initialization error: " + *job_.manifest.error);
   return true;
 }
@@ -84,6 +84,7 @@ observability::GatewaySnapshot GatewayApp::Snapshot() {
       static_cast<double>((worker ? worker->in_flight() : 0) + job_calls_.queued());
   snapshot.open_connections = static_cast<double>(listener_.connections().size());
   snapshot.worker_restarts = lifecycle_.restarts();
+  snapshot.workers = lifecycle_.WorkerSnapshots();
   return snapshot;
 }
 

@@ -16,6 +16,38 @@
 
 namespace gw::app {
 
+// One worker: its process (when spawned), its client, and its events, which it passes on with
+// its index.
+class WorkerLifecycle::Member final : public forward::WorkerEvents {
+ public:
+  Member(WorkerLifecycle& owner, size_t index) : owner_(owner), index(index) {}
+
+  void OnWorkerReady(const forward::JobDescription& description) override {
+    ready = true;
+    owner_.OnReady(*this, description);
+  }
+  void OnWorkerFailed(const std::string& error) override { owner_.OnFailed(error); }
+  void OnWorkerLost(const std::string& reason) override {
+    ready = false;
+    owner_.OnLost(*this, reason);
+  }
+  void OnWorkerUnreachable(const std::string& reason) override {
+    owner_.parts_.probes.SetNotice(reason.empty() ? std::nullopt
+                                                  : std::optional<std::string>(reason));
+  }
+
+  std::string Name() const {
+    return owner_.members_.size() == 1 ? "the worker" : "worker " + std::to_string(index);
+  }
+
+  WorkerLifecycle& owner_;
+  const size_t index;
+  std::string address;
+  std::unique_ptr<supervise::Supervisor> supervisor;
+  forward::WorkerClient* client = nullptr;  // owned by the pool
+  bool ready = false;
+};
+
 WorkerLifecycle::WorkerLifecycle(Loop& loop, const config::Config& config,
                                  const config::JobConfig& job, Parts parts)
     : loop_(loop), config_(config), job_(job), parts_(parts) {
@@ -26,28 +58,39 @@ WorkerLifecycle::WorkerLifecycle(Loop& loop, const config::Config& config,
 WorkerLifecycle::~WorkerLifecycle() = default;
 
 bool WorkerLifecycle::Start(std::string* error) {
-  address_ = config_.worker_address;
-  if (!config_.worker_command.empty()) {
-    supervise::Supervisor::Callbacks callbacks;
-    callbacks.on_exit = [this](const std::string& reason) { OnWorkerExit(reason); };
-    supervisor_ = std::make_unique<supervise::Supervisor>(loop_.uv(), config_.worker_command,
-                                                          std::move(callbacks));
-    supervisor_->SetExtraEnvironment(job_.WorkerEnvironment());
-    if (!supervisor_->Prepare(error)) return false;
-    address_ = supervisor_->address();
+  pool_ = std::make_unique<forward::WorkerPool>(&parts_.job_calls);
+  parts_.job_calls.SetWorker(pool_.get());
+  for (size_t i = 0; i < config_.workers; ++i) {
+    auto member = std::make_unique<Member>(*this, i);
+    if (!config_.worker_command.empty()) {
+      supervise::Supervisor::Callbacks callbacks;
+      Member* m = member.get();
+      callbacks.on_exit = [this, m](const std::string& reason) { OnExit(*m, reason); };
+      member->supervisor = std::make_unique<supervise::Supervisor>(
+          loop_.uv(), config_.worker_command, std::move(callbacks));
+      member->supervisor->SetExtraEnvironment(job_.WorkerEnvironment());
+      if (!member->supervisor->Prepare(error)) return false;
+      member->address = member->supervisor->address();
+    } else {
+      member->address = config_.worker_addresses[i];
+    }
+    forward::WorkerClientOptions options;
+    options.address = member->address;
+    options.max_message_bytes = config_.max_message_bytes;
+    auto client = forward::MakeGrpcWorkerClient(loop_, options, member.get(), pool_.get());
+    member->client = client.get();
+    pool_->Add(std::move(client));
+    members_.push_back(std::move(member));
   }
-  forward::WorkerClientOptions options;
-  options.address = address_;
-  options.max_message_bytes = config_.max_message_bytes;
-  worker_ = forward::MakeGrpcWorkerClient(loop_, options, this, &parts_.job_calls);
-  parts_.job_calls.SetWorker(worker_.get());
-  if (supervisor_) {
-    if (int rc = supervisor_->Start(); rc != 0) {
+  for (auto& member : members_) {
+    if (!member->supervisor) continue;
+    if (int rc = member->supervisor->Start(); rc != 0) {
       *error = "cannot start the worker '" + config_.worker_command[0] + "': " + uv_strerror(rc);
       return false;
     }
   }
-  worker_->Start();
+  UpdateWorkerCount();
+  pool_->Start();
   if (config_.stall_timeout_ms > 0) {
     uv_timer_start(
         &stall_timer_,
@@ -65,23 +108,63 @@ void WorkerLifecycle::Stop(std::function<void()> done) {
       std::exchange(static_cast<WorkerLifecycle*>(h->data)->stopped_, nullptr)();
     });
   };
-  auto stop_supervisor = [this, done = std::move(close_timer)] {
-    if (supervisor_) {
-      supervisor_->Stop(done);
-    } else {
-      done();
+  auto stop_supervisors = [this, close_timer] {
+    auto remaining = std::make_shared<size_t>(1);  // one for this loop itself
+    auto one_done = [remaining, close_timer] {
+      if (--*remaining == 0) close_timer();
+    };
+    for (auto& member : members_) {
+      if (!member->supervisor) continue;
+      ++*remaining;
+      member->supervisor->Stop(one_done);
     }
+    one_done();
   };
-  if (worker_) {
-    worker_->Shutdown(std::move(stop_supervisor));
+  if (pool_) {
+    pool_->Shutdown(std::move(stop_supervisors));
   } else {
-    stop_supervisor();
+    stop_supervisors();
   }
 }
 
-uint64_t WorkerLifecycle::restarts() const { return supervisor_ ? supervisor_->restarts() : 0; }
+forward::WorkerClient* WorkerLifecycle::worker() { return pool_.get(); }
 
-void WorkerLifecycle::OnWorkerReady(const forward::JobDescription& description) {
+size_t WorkerLifecycle::ready_workers() const { return pool_ ? pool_->ready_count() : 0; }
+
+uint64_t WorkerLifecycle::restarts() const {
+  uint64_t n = 0;
+  for (const auto& member : members_) n += member->supervisor ? member->supervisor->restarts() : 0;
+  return n;
+}
+
+std::vector<observability::WorkerSnapshot> WorkerLifecycle::WorkerSnapshots() const {
+  std::vector<observability::WorkerSnapshot> out;
+  out.reserve(members_.size());
+  for (const auto& member : members_) {
+    out.push_back({static_cast<double>(member->client->in_flight()),
+                   member->supervisor ? member->supervisor->restarts() : 0, member->ready});
+  }
+  return out;
+}
+
+std::string WorkerLifecycle::addresses() const {
+  std::string out;
+  for (const auto& member : members_) {
+    if (!out.empty()) out += ", ";
+    out += member->address;
+  }
+  return out;
+}
+
+void WorkerLifecycle::OnReady(Member& member, const forward::JobDescription& description) {
+  UpdateWorkerCount();
+  // The worker logs "loaded job class" itself; this line says what the gateway now forwards to.
+  log::Info(member.Name() + " ready: " + description.class_name + " (" + description.sdk +
+            ", runs " + std::to_string(description.max_concurrency) + " calls at once)");
+  if (pool_->ready_count() == 1) JobReady(description);
+}
+
+void WorkerLifecycle::JobReady(const forward::JobDescription& description) {
   const config::ManifestLoad& manifest = job_.manifest;
   parts_.view.perform_example = description.perform_example_json;
   parts_.job_routes.Set(routing::JobEndpointsFrom(description.endpoints));
@@ -93,41 +176,41 @@ void WorkerLifecycle::OnWorkerReady(const forward::JobDescription& description) 
   parts_.docs.OnWorkerReady(description, job_.identity);  // env, else manifest, else placeholders
   parts_.probes.SetJobName(job_.identity.name);
   parts_.probes.SetReady(!parts_.responder.draining());
-  // The worker logs "loaded job class" itself; this line says what the gateway now forwards to.
-  log::Info("worker ready: " + description.class_name + " (" + description.sdk + ", runs " +
-            std::to_string(description.max_concurrency) + " calls at once)");
   log::Info("Server is ready");
 }
 
-void WorkerLifecycle::OnWorkerFailed(const std::string& error) {
+void WorkerLifecycle::OnFailed(const std::string& error) {
   parts_.probes.SetInitError(job_.manifest.error ? job_.manifest.error : error);
   // The worker has logged "Initialization error: ..." with the details.
   log::Warn("the worker could not load the job; /live answers 500 with its error");
 }
 
-void WorkerLifecycle::OnWorkerLost(const std::string& reason) {
-  Unready();
-  log::Error("worker lost: " + reason);
+void WorkerLifecycle::OnLost(Member& member, const std::string& reason) {
+  UpdateWorkerCount();
+  log::Error(member.Name() + " lost: " + reason);
+  if (pool_->ready_count() == 0) JobUnready();
 }
 
-// The supervised process exited: the next incarnation loads afresh.
-void WorkerLifecycle::OnWorkerExit(const std::string& reason) {
-  Unready();
-  parts_.probes.SetInitError(job_.manifest.error);
-  if (worker_) worker_->Reset(reason);
-}
-
-void WorkerLifecycle::OnWorkerUnreachable(const std::string& reason) {
-  parts_.probes.SetNotice(reason.empty() ? std::nullopt : std::optional<std::string>(reason));
+// A supervised process exited: only its calls fail, and its next incarnation loads afresh.
+void WorkerLifecycle::OnExit(Member& member, const std::string& reason) {
+  member.ready = false;
+  UpdateWorkerCount();
+  if (pool_->ready_count() == 0) {
+    JobUnready();
+    parts_.probes.SetInitError(job_.manifest.error);
+  }
+  member.client->Reset(reason);
 }
 
 void WorkerLifecycle::OnStuckCall(uint64_t id) {
   std::string what = "call " + std::to_string(id) + " still runs " +
                      std::to_string(config_.stuck_call_grace_ms) +
                      " ms after its deadline and did not end when cancelled";
-  if (supervisor_) {
-    log::Error("restarting the worker: " + what);
-    supervisor_->Kill();  // its calls end with 502; it is restarted and counted as any crash
+  std::optional<size_t> owner = pool_->OwnerOf(id);
+  Member* member = owner ? members_[*owner].get() : nullptr;
+  if (member != nullptr && member->supervisor) {
+    log::Error("restarting " + member->Name() + ": " + what);
+    member->supervisor->Kill();  // its calls end with 502; it is restarted and counted as a crash
     return;
   }
   // A worker run by someone else cannot be restarted from here: fail /live, so that its
@@ -136,22 +219,26 @@ void WorkerLifecycle::OnStuckCall(uint64_t id) {
   parts_.probes.SetFault("the worker is wedged: " + what);
 }
 
-// Calls in flight and none ended for --stall-timeout-ms: the worker is wedged (e.g. a job stuck
-// in a loop that runs calls inline), and /live says so until it makes progress again.
+// Calls in flight and none ended for --stall-timeout-ms: the workers are wedged (e.g. a job stuck
+// in a loop that runs calls inline), and /live says so until they make progress again.
 void WorkerLifecycle::CheckStall() {
-  if (!worker_ || !worker_->ready()) return;
-  uint64_t idle = uv_now(loop_.uv()) - worker_->last_progress_ms();
-  if (worker_->in_flight() == 0 || idle < config_.stall_timeout_ms) {
+  if (!pool_ || !pool_->ready()) return;
+  uint64_t idle = uv_now(loop_.uv()) - pool_->last_progress_ms();
+  if (pool_->in_flight() == 0 || idle < config_.stall_timeout_ms) {
     parts_.probes.SetFault(std::nullopt);
     return;
   }
   std::string fault = "the worker has ended no call for " + std::to_string(idle) + " ms with " +
-                      std::to_string(worker_->in_flight()) + " in flight";
+                      std::to_string(pool_->in_flight()) + " in flight";
   if (parts_.probes.live()) log::Error(fault);
   parts_.probes.SetFault(fault);
 }
 
-void WorkerLifecycle::Unready() {
+void WorkerLifecycle::UpdateWorkerCount() {
+  parts_.probes.SetWorkers(pool_ ? pool_->ready_count() : 0, members_.size());
+}
+
+void WorkerLifecycle::JobUnready() {
   parts_.probes.SetReady(false);
   parts_.view.root_location.clear();
   parts_.docs.OnWorkerGone();

@@ -1,9 +1,9 @@
-// The worker as the app lives with it: spawning it (--worker, through the Supervisor) or
-// connecting to one run elsewhere (--worker-address), its readiness, its init failure, its loss
-// and its exit (then a restart), and what changes with it: probes, the job's routes, the docs,
-// the home-page redirect, the perform example, the static cache. Also the watchdog: a stuck call
-// restarts a spawned worker, and a worker with calls in flight that ends none for
-// --stall-timeout-ms fails /live. Loop thread only.
+// The workers as the app lives with them: spawning them (--worker, one Supervisor each, --workers
+// N) or connecting to ones run elsewhere (--worker-address), their readiness, init failure, loss
+// and exit (then a restart of that one alone), and what changes with the job's readiness (ready
+// while at least one worker is): probes, the job's routes, the docs, the home-page redirect, the
+// perform example, the static cache. Also the watchdog: a stuck call restarts its worker, and
+// workers with calls in flight that end none for --stall-timeout-ms fail /live. Loop thread only.
 #pragma once
 
 #include <uv.h>
@@ -14,6 +14,8 @@
 
 #include "app/job_view.h"
 #include "forward/worker_client.h"
+#include "forward/worker_pool.h"
+#include "observability/metrics.h"
 
 namespace gw {
 class Loop;
@@ -42,7 +44,7 @@ namespace gw::app {
 
 class Responder;
 
-class WorkerLifecycle : public forward::WorkerEvents {
+class WorkerLifecycle {
  public:
   struct Parts {
     api::Probes& probes;
@@ -55,39 +57,46 @@ class WorkerLifecycle : public forward::WorkerEvents {
 
   WorkerLifecycle(Loop& loop, const config::Config& config, const config::JobConfig& job,
                   Parts parts);
-  ~WorkerLifecycle() override;
+  ~WorkerLifecycle();
 
-  // Spawns (or connects to) the worker and starts watching it. False with a message on failure.
+  // Spawns (or connects to) the workers and starts watching them. False with a message on
+  // failure.
   bool Start(std::string* error);
-  // Ends the calls with the worker, stops it (if spawned); `done` runs once all is let go.
+  // Ends the calls with the workers, stops them (if spawned); `done` runs once all is let go.
   void Stop(std::function<void()> done);
 
-  forward::WorkerClient* worker() { return worker_.get(); }
+  // All workers as one client (null before Start).
+  forward::WorkerClient* worker();
   // The watchdog: call `id` outlived its deadline and its cancellation.
   void OnStuckCall(uint64_t id);
-  uint64_t restarts() const;
-  const std::string& address() const { return address_; }
 
-  // forward::WorkerEvents
-  void OnWorkerReady(const forward::JobDescription& description) override;
-  void OnWorkerFailed(const std::string& error) override;
-  void OnWorkerLost(const std::string& reason) override;
-  void OnWorkerUnreachable(const std::string& reason) override;
+  size_t workers() const { return members_.size(); }
+  size_t ready_workers() const;
+  uint64_t restarts() const;
+  // Per worker, for /metrics.
+  std::vector<observability::WorkerSnapshot> WorkerSnapshots() const;
+  // The workers' addresses, comma-separated (for the start-up line).
+  std::string addresses() const;
 
  private:
+  class Member;
   static constexpr uint64_t kStallCheckMs = 1000;
 
-  void OnWorkerExit(const std::string& reason);
-  void Unready();
+  void OnReady(Member& member, const forward::JobDescription& description);
+  void OnFailed(const std::string& error);
+  void OnLost(Member& member, const std::string& reason);
+  void OnExit(Member& member, const std::string& reason);
+  void JobReady(const forward::JobDescription& description);
+  void JobUnready();
+  void UpdateWorkerCount();
   void CheckStall();
 
   Loop& loop_;
   const config::Config& config_;
   const config::JobConfig& job_;
   Parts parts_;
-  std::string address_;
-  std::unique_ptr<supervise::Supervisor> supervisor_;
-  std::unique_ptr<forward::WorkerClient> worker_;
+  std::unique_ptr<forward::WorkerPool> pool_;
+  std::vector<std::unique_ptr<Member>> members_;
   uv_timer_t stall_timer_;
   std::function<void()> stopped_;
 };

@@ -28,7 +28,9 @@ Serves a Racetrack job over HTTP and forwards its calls to a worker process over
   --worker CMD [ARGS...]    spawn CMD as the worker and supervise it (restart on exit);
                             everything after --worker belongs to the worker's command line
   --worker-address ADDR     connect to a worker that someone else runs, e.g.
-                            unix:/run/job/worker.sock or 127.0.0.1:7001
+                            unix:/run/job/worker.sock or 127.0.0.1:7001; repeat it for several
+  --workers N               worker processes to spawn (default 1, or $RACETRACK_WORKERS); each
+                            call goes to the ready worker with the fewest calls in flight
   --host H                  address to listen on (default 0.0.0.0)
   --port P                  port to listen on (default 7000)
   --max-body-bytes N        largest request body accepted, else 413 (default 64 MiB)
@@ -61,6 +63,13 @@ CliOutcome ParseCommandLine(int argc, const char* const* argv, Config* config,
     *message = "gateway: " + text + "\nTry 'gateway --help' for more information.\n";
     return CliOutcome::kExitUsageError;
   };
+  bool workers_given = false;
+  if (const char* workers = std::getenv(kWorkersEnv); workers != nullptr && *workers != '\0') {
+    if (!ParseNumber<uint32_t>(workers, 1, kMaxWorkers, &config->workers)) {
+      return fail("invalid value '" + std::string(workers) + "' for " + kWorkersEnv);
+    }
+    workers_given = true;
+  }
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     if (arg == "--help" || arg == "-h") {
@@ -89,7 +98,10 @@ CliOutcome ParseCommandLine(int argc, const char* const* argv, Config* config,
     } else if (arg == "--port") {
       ok = ParseNumber<int>(value, 0, 65535, &config->port);
     } else if (arg == "--worker-address") {
-      config->worker_address = value;
+      config->worker_addresses.emplace_back(value);
+    } else if (arg == "--workers") {
+      ok = ParseNumber<uint32_t>(value, 1, kMaxWorkers, &config->workers);
+      workers_given = true;
     } else if (arg == "--max-body-bytes") {
       ok = ParseNumber<size_t>(value, 1, SIZE_MAX, &config->limits.max_body_bytes);
     } else if (arg == "--max-header-bytes") {
@@ -119,8 +131,17 @@ CliOutcome ParseCommandLine(int argc, const char* const* argv, Config* config,
     }
     if (!ok) return fail("invalid value '" + std::string(value) + "' for " + std::string(arg));
   }
-  if (config->worker_command.empty() == config->worker_address.empty()) {
+  if (config->worker_command.empty() == config->worker_addresses.empty()) {
     return fail("give exactly one of --worker CMD or --worker-address ADDR");
+  }
+  if (!config->worker_addresses.empty()) {
+    if (workers_given &&
+        config->workers != static_cast<uint32_t>(config->worker_addresses.size())) {
+      return fail("--workers " + std::to_string(config->workers) + " but " +
+                  std::to_string(config->worker_addresses.size()) +
+                  " --worker-address: give one address per worker");
+    }
+    config->workers = static_cast<uint32_t>(config->worker_addresses.size());
   }
   return CliOutcome::kRun;
 }

@@ -15,12 +15,15 @@ inline constexpr int kDefaultPort = 7000;
 inline constexpr uint64_t kDefaultDrainTimeoutMs = 30'000;
 inline constexpr int kDefaultMaxMessageBytes = 64 * 1024 * 1024;
 inline constexpr uint64_t kDefaultStuckCallGraceMs = 10'000;
+inline constexpr uint32_t kMaxWorkers = 64;
+inline constexpr const char* kWorkersEnv = "RACETRACK_WORKERS";
 
 struct Config {
   std::string host = "0.0.0.0";
   int port = kDefaultPort;
-  std::vector<std::string> worker_command;  // --worker CMD [ARGS...]: spawn and supervise
-  std::string worker_address;               // --worker-address ADDR: someone else runs it
+  std::vector<std::string> worker_command;    // --worker CMD [ARGS...]: spawn and supervise
+  std::vector<std::string> worker_addresses;  // --worker-address ADDR...: someone else runs them
+  uint32_t workers = 1;                       // --workers N / RACETRACK_WORKERS
   http::Limits limits;
   uint64_t drain_timeout_ms = kDefaultDrainTimeoutMs;
   uint32_t call_timeout_ms = 0;  // 0: calls may take as long as they need (as the original)

@@ -14,6 +14,7 @@
 #include <prometheus/text_serializer.h>
 
 #include <chrono>
+#include <map>
 #include <sstream>
 
 namespace gw::observability {
@@ -138,6 +139,14 @@ struct Metrics::Impl {
                                  .Add({});
   Gauge& open_connections =
       AddGauge("racetrack_gateway_open_connections", "Client connections currently open").Add({});
+  Gauge& workers_ready =
+      AddGauge("racetrack_gateway_workers_ready", "Worker processes ready to take calls").Add({});
+  Family<Gauge>& worker_calls_in_flight =
+      AddGauge("racetrack_gateway_worker_calls_in_flight",
+               "Calls a worker process has and has not ended yet, by worker");
+  Family<Counter>& worker_process_restarts =
+      AddCounter("racetrack_gateway_worker_process_restarts_total",
+                 "Times a worker process was restarted, by worker");
   Family<Gauge>& build_info =
       AddGauge("racetrack_gateway_build_info", "Gateway build information (always 1)");
 
@@ -278,6 +287,18 @@ std::string Metrics::Serialize(const GatewaySnapshot& snapshot, const std::vecto
   if (restarts > d.worker_restarts.Value()) {
     d.worker_restarts.Increment(restarts - d.worker_restarts.Value());
   }
+  double ready = 0;
+  for (size_t i = 0; i < snapshot.workers.size(); ++i) {
+    const WorkerSnapshot& w = snapshot.workers[i];
+    std::map<std::string, std::string> label{{"worker", std::to_string(i)}};
+    d.worker_calls_in_flight.Add(label).Set(w.calls_in_flight);
+    Counter& counter = d.worker_process_restarts.Add(label);
+    if (static_cast<double>(w.restarts) > counter.Value()) {
+      counter.Increment(static_cast<double>(w.restarts) - counter.Value());
+    }
+    ready += w.ready ? 1 : 0;
+  }
+  d.workers_ready.Set(ready);
   std::ostringstream out;
   d.SerializeOwn(out);
   if (!job.empty()) prometheus::TextSerializer().Serialize(out, JobFamilies(job));

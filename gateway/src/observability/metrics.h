@@ -23,12 +23,20 @@ struct JobGauge {
   std::vector<std::pair<std::string, std::string>> labels;
 };
 
+// One worker process (gateway --workers N), read at scrape time.
+struct WorkerSnapshot {
+  double calls_in_flight = 0;
+  uint64_t restarts = 0;  // monotonic
+  bool ready = false;
+};
+
 // Values read from their owners at scrape time, so the request path never updates them.
 struct GatewaySnapshot {
   double requests_in_flight = 0;  // requests admitted and not yet answered
   double queue_depth = 0;         // requests waiting for a concurrency slot
   double open_connections = 0;
-  uint64_t worker_restarts = 0;  // monotonic, from the supervisor
+  uint64_t worker_restarts = 0;         // monotonic, from the supervisor
+  std::vector<WorkerSnapshot> workers;  // by worker index
 };
 
 inline constexpr std::string_view kMetricsContentType = "text/plain; version=0.0.4; charset=utf-8";

@@ -29,9 +29,16 @@ Parsed Parse(std::initializer_list<const char*> args) {
 
 class ConfigCliTest : public ::testing::Test {
  protected:
-  // LOG_LEVEL seeds the log level; keep the tests independent of the caller's environment.
-  void SetUp() override { unsetenv("LOG_LEVEL"); }
-  void TearDown() override { unsetenv("LOG_LEVEL"); }
+  // LOG_LEVEL and RACETRACK_WORKERS seed settings; keep the tests independent of the caller's
+  // environment.
+  void SetUp() override {
+    unsetenv("LOG_LEVEL");
+    unsetenv("RACETRACK_WORKERS");
+  }
+  void TearDown() override {
+    unsetenv("LOG_LEVEL");
+    unsetenv("RACETRACK_WORKERS");
+  }
 };
 
 void ExpectUsageError(const Parsed& parsed, const std::string& fragment) {
@@ -69,7 +76,7 @@ TEST_F(ConfigCliTest, Defaults) {
   const Config& c = parsed.config;
   EXPECT_EQ(c.host, "0.0.0.0");
   EXPECT_EQ(c.port, kDefaultPort);
-  EXPECT_EQ(c.worker_address, "unix:/tmp/w.sock");
+  EXPECT_EQ(c.worker_addresses, std::vector<std::string>{"unix:/tmp/w.sock"});
   EXPECT_TRUE(c.worker_command.empty());
   EXPECT_EQ(c.limits.max_body_bytes, http::kDefaultMaxBodyBytes);
   EXPECT_EQ(c.limits.max_header_bytes, http::kDefaultMaxHeaderBytes);
@@ -96,7 +103,7 @@ TEST_F(ConfigCliTest, WorkerTakesEverythingAfterIt) {
   EXPECT_EQ(parsed.config.port, 8080);
   EXPECT_EQ(parsed.config.worker_command,
             (std::vector<std::string>{"python3", "-m", "worker", "--port", "9", "--help"}));
-  EXPECT_TRUE(parsed.config.worker_address.empty());
+  EXPECT_TRUE(parsed.config.worker_addresses.empty());
 }
 
 TEST_F(ConfigCliTest, WorkerWithoutCommand) {
@@ -106,8 +113,29 @@ TEST_F(ConfigCliTest, WorkerWithoutCommand) {
 TEST_F(ConfigCliTest, WorkerAddress) {
   Parsed parsed = Parse({"--worker-address", "127.0.0.1:7001", "--host", "127.0.0.1"});
   ASSERT_EQ(parsed.outcome, CliOutcome::kRun) << parsed.message;
-  EXPECT_EQ(parsed.config.worker_address, "127.0.0.1:7001");
+  EXPECT_EQ(parsed.config.worker_addresses, std::vector<std::string>{"127.0.0.1:7001"});
   EXPECT_EQ(parsed.config.host, "127.0.0.1");
+}
+
+TEST_F(ConfigCliTest, SeveralWorkers) {
+  Parsed parsed = Parse({"--workers", "3", "--worker", "job"});
+  ASSERT_EQ(parsed.outcome, CliOutcome::kRun) << parsed.message;
+  EXPECT_EQ(parsed.config.workers, 3u);
+  parsed = Parse({"--worker-address", "a:1", "--worker-address", "b:2"});
+  ASSERT_EQ(parsed.outcome, CliOutcome::kRun) << parsed.message;
+  EXPECT_EQ(parsed.config.workers, 2u);
+  EXPECT_EQ(parsed.config.worker_addresses, (std::vector<std::string>{"a:1", "b:2"}));
+  ExpectUsageError(Parse({"--workers", "3", "--worker-address", "a:1"}), "one address per worker");
+  ExpectUsageError(Parse({"--workers", "0", "--worker", "job"}), "invalid value '0'");
+  ExpectUsageError(Parse({"--workers", "65", "--worker", "job"}), "invalid value '65'");
+}
+
+TEST_F(ConfigCliTest, WorkersFromTheEnvironment) {
+  setenv("RACETRACK_WORKERS", "2", 1);
+  Parsed parsed = Parse({"--worker", "job"});
+  ASSERT_EQ(parsed.outcome, CliOutcome::kRun) << parsed.message;
+  EXPECT_EQ(parsed.config.workers, 2u);
+  EXPECT_EQ(Parse({"--workers", "4", "--worker", "job"}).config.workers, 4u);  // the flag wins
 }
 
 TEST_F(ConfigCliTest, BothWorkerFormsAreAnError) {
