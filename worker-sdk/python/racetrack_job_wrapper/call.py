@@ -16,9 +16,9 @@ import urllib.request
 from http import HTTPStatus
 from typing import Any
 
+from racetrack_job_wrapper._worker.request_context import caller_header_name, tracing_header_name
 from racetrack_job_wrapper.log.logs import get_logger
 from racetrack_job_wrapper.recordkeeper import RK_PREDECESSOR_ID_HEADER, read_predecessor_id
-from racetrack_job_wrapper.request_context import caller_header_name, tracing_header_name
 
 logger = get_logger(__name__)
 
