@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from conftest import EXAMPLES, free_port, wait_until
 
 CHAIN = EXAMPLES / 'chain'
@@ -51,7 +52,8 @@ def test_caller_answers_with_the_adders_sum(caller, adder):
     # The adder's gateway saw the call under the Pub prefix call_job builds, with both headers.
     wait_until(lambda: 'INFO  POST /pub/job/adder/latest/api/v1/perform 200, '
                        'tracing_id=trace-chain-1, caller_name=alice' in adder.logs())
-    assert 'DEBUG Request: POST /pub/job/adder/latest/api/v1/perform, tracing_id=trace-chain-1' in adder.logs()
+    request_line = 'DEBUG Request: POST /pub/job/adder/latest/api/v1/perform, tracing_id=trace-chain-1'
+    assert request_line in adder.logs()
     wait_until(lambda: 'INFO  POST /api/v1/perform 200, tracing_id=trace-chain-1' in caller.logs())
 
 

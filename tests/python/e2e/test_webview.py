@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from conftest import EXAMPLES
 
 BASE = '/pub/job/webview/1.0.0/api/v1/webview'
@@ -31,7 +32,8 @@ def test_page_and_stylesheet(flask_job):
     assert job.get(BASE + '/static/nothing.css').status == 404
     assert job.get(BASE + '/static/../job.py').status == 404
     missing = job.get(BASE + '/nonexistent')
-    assert (missing.status, missing.body) == (404, f'requested path was not found: {BASE}/nonexistent'.encode())
+    assert missing.status == 404
+    assert missing.body == f'requested path was not found: {BASE}/nonexistent'.encode()
     assert f'Webview app mounted at {BASE}' in job.logs()
 
 

@@ -7,11 +7,12 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from conftest import free_port
 
+from racetrack_job_wrapper._worker.request_context import Request, install_context_vars
 from racetrack_job_wrapper.call import async_job_call, call_job, call_job_coroutine
 from racetrack_job_wrapper.recordkeeper import remember_predecessor_id
-from racetrack_job_wrapper._worker.request_context import Request, install_context_vars
+
+from conftest import free_port
 
 
 class Capture(BaseHTTPRequestHandler):

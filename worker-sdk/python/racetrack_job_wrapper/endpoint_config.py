@@ -1,14 +1,15 @@
 """EndpointConfig: one auxiliary endpoint of ``auxiliary_endpoints_v2`` (spec §9.2)."""
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-try:
+if sys.version_info >= (3, 11):
     from http import HTTPMethod
-except ImportError:  # Python 3.10: the original needs 3.11; accept plain strings there
-    HTTPMethod = str  # type: ignore[misc,assignment]
+else:  # Python 3.10: the original needs 3.11; accept plain strings there
+    HTTPMethod = str
 
 
 @dataclass

@@ -22,9 +22,14 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING
 
 from racetrack_job_wrapper._worker.gateway import GatewayNotFound, exec_gateway, find_gateway
 from racetrack_job_wrapper.log.logs import configure_logs, get_logger
+
+if TYPE_CHECKING:  # the worker's modules load only when this process hosts the job itself
+    from racetrack_job_wrapper._worker.host import JobSpec
 
 logger = get_logger(__name__)
 
@@ -85,7 +90,7 @@ def serve_job_instance(entrypoint: object, port: int | None = None) -> None:
                       _port(port))
 
 
-def _serve_in_process(spec, port: int) -> None:
+def _serve_in_process(spec: JobSpec, port: int) -> None:
     from racetrack_job_wrapper._worker.server import WorkerServer
 
     try:
@@ -99,7 +104,7 @@ def _serve_in_process(spec, port: int) -> None:
     child = subprocess.Popen([gateway, '--port', str(port), '--log-level', 'debug',
                               '--worker-address', server.address])
 
-    def forward(signum, _frame) -> None:
+    def forward(signum: int, _frame: FrameType | None) -> None:
         child.send_signal(signum)
 
     previous = {s: signal.signal(s, forward) for s in (signal.SIGTERM, signal.SIGINT)}

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import pytest
+
 from racetrack_job_wrapper._worker.binding import ParameterErrors, bind
 from racetrack_job_wrapper._worker.signature import signature_params
 from racetrack_job_wrapper.endpoint_config import Body, Header, Query
@@ -28,7 +29,8 @@ def test_errors_are_listed_like_fastapi():
         bind(params, {'item_id': 'x'}, 'flag=maybe&n=1&n=z', {}, b'[1]')
     assert e.value.errors == [
         {'loc': ['path', 'item_id'], 'msg': 'value is not a valid integer', 'type': 'type_error.integer'},
-        {'loc': ['query', 'flag'], 'msg': 'value could not be parsed to a boolean', 'type': 'type_error.bool'},
+        {'loc': ['query', 'flag'], 'msg': 'value could not be parsed to a boolean',
+         'type': 'type_error.bool'},
         {'loc': ['body'], 'msg': 'value is not a valid dict', 'type': 'type_error.dict'},
         {'loc': ['query', 'n', 1], 'msg': 'value is not a valid integer', 'type': 'type_error.integer'}]
     assert e.value.body().startswith(b'{"detail":[{"loc":["path","item_id"],')

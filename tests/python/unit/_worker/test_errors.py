@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 import pytest
 
-from racetrack_job_wrapper.auth.auth import UnauthorizedError
 from racetrack_job_wrapper._worker.errors import call_failed, error_body, log_job_exception, map_exception
 from racetrack_job_wrapper._worker.model import Failure
+from racetrack_job_wrapper.auth.auth import UnauthorizedError
 from racetrack_job_wrapper.log.errors import AlreadyExists, EntityNotFound, ValidationError
 
 
@@ -49,10 +50,11 @@ def test_chained_exception_maps_by_the_outer_one():
         assert map_exception(e) == Failure(404, 'EntityNotFound', 'outer')
 
 
+@pytest.mark.skipif(sys.version_info < (3, 11), reason='ExceptionGroup is new in Python 3.11')
 def test_exception_groups():
-    single = ExceptionGroup('only', [RuntimeError('only')])
+    single = ExceptionGroup('only', [RuntimeError('only')])  # noqa: F821 - Python 3.11+
     assert map_exception(single) == Failure(500, 'RuntimeError', 'only')
-    many = ExceptionGroup('many', [ValueError('v1'), RuntimeError('r2')])
+    many = ExceptionGroup('many', [ValueError('v1'), RuntimeError('r2')])  # noqa: F821
     assert map_exception(many) == Failure(
         500, 'ExceptionGroup: ValueError, RuntimeError', 'many (2 sub-exceptions): v1, r2')
 

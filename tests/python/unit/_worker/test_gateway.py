@@ -5,6 +5,7 @@ import stat
 import sys
 
 import pytest
+
 from racetrack_job_wrapper._worker import gateway
 
 

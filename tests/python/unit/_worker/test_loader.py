@@ -4,9 +4,10 @@ from __future__ import annotations
 import sys
 
 import pytest
-from conftest import JOBS
 
 from racetrack_job_wrapper._worker.loader import JOB_MODULE_NAME, find_class_by_name, find_class_in_file
+
+from conftest import JOBS
 
 
 @pytest.fixture(autouse=True)

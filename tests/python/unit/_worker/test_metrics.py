@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+
 from racetrack_job_wrapper._worker import metrics as worker_metrics
 from racetrack_job_wrapper._worker.metrics import collect_metrics
 

@@ -24,7 +24,8 @@ def test_parameters_and_responses():
                            {'tags': ['items'], 'deprecated': True})
     assert op['tags'] == ['items'] and op['deprecated'] is True and op['operationId'] == 'get_item'
     assert op['parameters'] == [
-        {'name': 'item_id', 'in': 'path', 'required': True, 'schema': {'title': 'Item Id', 'type': 'integer'}},
+        {'name': 'item_id', 'in': 'path', 'required': True,
+         'schema': {'title': 'Item Id', 'type': 'integer'}},
         {'name': 'q', 'in': 'query', 'required': False, 'description': 'ids',
          'schema': {'title': 'Q', 'type': 'array', 'items': {'type': 'integer'}}}]
     assert sorted(op['responses']) == ['200', '422']

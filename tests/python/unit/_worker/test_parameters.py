@@ -60,8 +60,9 @@ def test_missing_perform():
 
 
 def test_adder_example():
-    from conftest import EXAMPLES
     from racetrack_job_wrapper._worker.loader import find_class_in_file
+
+    from conftest import EXAMPLES
 
     adder = find_class_in_file(str(EXAMPLES / 'adder' / 'job.py'))
     assert list_entrypoint_parameters(adder()) == [

@@ -1,6 +1,6 @@
 """What jobs see through request_context (spec §11.3)."""
-from racetrack_job_wrapper.recordkeeper import read_predecessor_id, remember_predecessor_id
 from racetrack_job_wrapper._worker.request_context import Headers, Request, install_context_vars
+from racetrack_job_wrapper.recordkeeper import read_predecessor_id, remember_predecessor_id
 
 
 def test_headers_are_case_insensitive():

@@ -113,13 +113,13 @@ def coerce(value: Any, annotation: Any) -> Any:
         if not isinstance(value, dict):
             raise _Invalid('value is not a valid dict', 'type_error.dict')
         if len(args) == 2:
-            out = {}
+            items = {}
             for k, v in value.items():
                 try:
-                    out[coerce(k, args[0])] = coerce(v, args[1])
+                    items[coerce(k, args[0])] = coerce(v, args[1])
                 except _Invalid as e:
                     raise _Invalid(e.msg, e.kind, (k, *e.loc)) from None
-            return out
+            return items
         return value
     if isinstance(annotation, type):
         if isinstance(value, annotation):

@@ -67,7 +67,7 @@ def _normalize(path: str) -> str:
     return path if path.startswith('/') else '/' + path
 
 
-def collect_endpoints(job: object) -> dict[str, Endpoint]:
+def collect_endpoints(job: Any) -> dict[str, Endpoint]:
     """perform, then aux v1 (sorted keys) or aux v2 (list order), then static files (sorted)."""
     endpoints: dict[str, Endpoint] = {}
     perform = getattr(job, 'perform', None)
@@ -92,7 +92,7 @@ def _aux_description(handler: Callable) -> str:
     return f'Call auxiliary endpoint: {doc}' if doc else 'Call auxiliary endpoint'
 
 
-def _add_aux_v1(job: object, endpoints: dict[str, Endpoint]) -> None:
+def _add_aux_v1(job: Any, endpoints: dict[str, Endpoint]) -> None:
     aux = job.auxiliary_endpoints()
     for key in sorted(aux):
         path = _normalize(key)
@@ -103,7 +103,7 @@ def _add_aux_v1(job: object, endpoints: dict[str, Endpoint]) -> None:
         logger.info(f'configured auxiliary endpoint: {path}')
 
 
-def _add_aux_v2(job: object, endpoints: dict[str, Endpoint]) -> None:
+def _add_aux_v2(job: Any, endpoints: dict[str, Endpoint]) -> None:
     for config in job.auxiliary_endpoints_v2():
         path = _normalize(config.path)
         method = str(getattr(config.method, 'value', config.method)).upper()

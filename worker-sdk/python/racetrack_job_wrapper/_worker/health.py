@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 
 import grpc
 
@@ -21,7 +22,7 @@ class HealthService(health_pb2_grpc.HealthServicer):
             self._serving = serving
             self._changed.notify_all()
 
-    def _status(self) -> int:
+    def _status(self) -> health_pb2.HealthCheckResponse.ServingStatus:
         return health_pb2.HealthCheckResponse.SERVING if self._serving \
             else health_pb2.HealthCheckResponse.NOT_SERVING
 
@@ -29,12 +30,14 @@ class HealthService(health_pb2_grpc.HealthServicer):
     def _known(service: str) -> bool:
         return service in ('', WORKER_SERVICE_NAME)
 
-    def Check(self, request, context):  # noqa: N802 - gRPC method name
+    def Check(self, request: health_pb2.HealthCheckRequest,  # noqa: N802 - gRPC method name
+              context: grpc.ServicerContext) -> health_pb2.HealthCheckResponse:
         if not self._known(request.service):
             context.abort(grpc.StatusCode.NOT_FOUND, 'unknown service')
         return health_pb2.HealthCheckResponse(status=self._status())
 
-    def Watch(self, request, context):  # noqa: N802 - gRPC method name
+    def Watch(self, request: health_pb2.HealthCheckRequest,  # noqa: N802 - gRPC method name
+              context: grpc.ServicerContext) -> Iterator[health_pb2.HealthCheckResponse]:
         if not self._known(request.service):
             yield health_pb2.HealthCheckResponse(status=health_pb2.HealthCheckResponse.SERVICE_UNKNOWN)
             return

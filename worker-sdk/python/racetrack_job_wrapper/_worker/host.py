@@ -100,7 +100,7 @@ class JobHost:
                 logger.debug('Job instance created')
         self.invoker = Invoker(*install_context_vars(job))
         if self.spec.validate_examples:
-            aux = getattr(job, 'auxiliary_endpoints', dict)()
+            aux: dict[str, Any] = getattr(job, 'auxiliary_endpoints', dict)()
             validate_entrypoint(job, list(aux))
         endpoints = collect_endpoints(job)
         self.webview = load_webview(job, webview_base_url(*job_identity()), logger)

@@ -49,7 +49,8 @@ def find_class_in_file(entrypoint_path: str, class_name: str = '') -> type:
     module = load_module_from_file(entrypoint_path, JOB_MODULE_NAME)
     if class_name:
         assert hasattr(module, class_name), f'class name {class_name} was not found'
-        return getattr(module, class_name)
+        cls: type = getattr(module, class_name)
+        return cls
     classes = [obj for _, obj in inspect.getmembers(module, inspect.isclass)
                if obj.__module__ == JOB_MODULE_NAME]
     assert classes, 'no class has been found in module'

@@ -5,12 +5,12 @@ from inspect import getfullargspec
 from typing import Any
 
 
-def _type_name(annotations: dict, name: str) -> str | None:
+def _type_name(annotations: dict[str, Any], name: str) -> str | None:
     annotation = annotations.get(name)
     if annotation is None:
         return None
     if hasattr(annotation, '__name__'):
-        return annotation.__name__
+        return str(annotation.__name__)
     return str(annotation)
 
 

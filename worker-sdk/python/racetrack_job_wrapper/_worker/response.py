@@ -39,7 +39,7 @@ def to_json_serializable(obj: Any) -> Any:
     lists and dict values, and objects with __to_json__."""
     ndarray = _ndarray_type()
     if ndarray is not None and isinstance(obj, ndarray):
-        return to_json_serializable(obj.tolist())
+        return to_json_serializable(obj.tolist())  # type: ignore[attr-defined]
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         return {f.name: to_json_serializable(getattr(obj, f.name))
                 for f in dataclasses.fields(obj) if not f.metadata.get('exclude', False)}

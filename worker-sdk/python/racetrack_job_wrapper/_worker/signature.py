@@ -106,6 +106,7 @@ def signature_params(handler: Callable, path_names: set[str]) -> list[Param]:
         if annotation is p.empty:
             annotation = Any
         extra: dict[str, Any] = {}
+        source: str | None
         if marker is not None:
             source = _marker_kind(marker)
             if default is MISSING:
@@ -120,8 +121,8 @@ def signature_params(handler: Callable, path_names: set[str]) -> list[Param]:
             source = 'query'
         else:
             source = 'body'
-        if p.name in path_names:
-            source = 'path'
+        if p.name in path_names or source is None:
+            source = 'path' if p.name in path_names else 'body'
         params.append(Param(p.name, source, annotation, default,
                             embed=bool(getattr(marker, 'embed', False)),
                             alias=getattr(marker, 'alias', None) or None, schema_extra=extra))

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import io
+import logging
 import mimetypes
 import os
 import sys
@@ -123,7 +124,8 @@ class Webview:
         started: dict[str, Any] = {}
         chunks: list[bytes] = []
 
-        def start_response(status: str, headers: list[tuple[str, str]], exc_info=None):
+        def start_response(status: str, headers: list[tuple[str, str]],
+                           exc_info: Any = None) -> Callable[[bytes], None]:
             if exc_info and started:
                 raise exc_info[1].with_traceback(exc_info[2])
             started['status'], started['headers'] = status, headers
@@ -213,7 +215,7 @@ class Webview:
         return future.result()
 
 
-def load_webview(job: object, base_url: str, logger) -> Webview | None:
+def load_webview(job: object, base_url: str, logger: logging.Logger) -> Webview | None:
     if not hasattr(job, 'webview_app'):
         return None
     app = job.webview_app(base_url)
