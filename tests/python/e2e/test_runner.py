@@ -190,3 +190,13 @@ def test_main_script_class(start_job, tmp_path):
     job = start_job('', cwd=tmp_path, command=[sys.executable, 'main.py'])
     job.wait_ready()
     assert job.perform({'x': 21}).json() == 42
+
+
+def test_json_as_deep_as_the_gateway_accepts(start_job):
+    """Bodies nested up to the gateway's cap (1024 levels) reach the job and come back whole."""
+    job = start_job('testing_job.py')
+    job.wait_ready()
+    for depth in (990, 1023, 1024):  # levels, the object holding 'value' included
+        deep = '[' * (depth - 1) + ']' * (depth - 1)
+        echoed = job.perform('{"mode": "echo", "value": ' + deep + '}')
+        assert (echoed.status, echoed.body) == (200, b'{"value":' + deep.encode() + b'}'), depth

@@ -1,0 +1,64 @@
+"""A client of the worker contract, as the gateway would drive it: Calls streams and calls."""
+from __future__ import annotations
+
+import json
+import queue
+import threading
+import time
+
+import grpc
+
+from racetrack_job_wrapper._proto import worker_pb2 as pb
+
+
+class Stream:
+    """One Calls stream: send CallBatch messages, read ReplyBatch messages with a timeout."""
+
+    def __init__(self, stub):
+        self.outbox: queue.SimpleQueue = queue.SimpleQueue()
+        self.inbox: queue.SimpleQueue = queue.SimpleQueue()
+        self.seq = 0
+        self.call = stub.Calls(iter(self.outbox.get, None))
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        try:
+            for batch in self.call:
+                self.inbox.put(batch)
+        except grpc.RpcError as e:
+            self.inbox.put(e)
+        self.inbox.put(None)
+
+    def send(self, *calls: pb.Call, cancel_ids=()) -> int:
+        self.seq += 1
+        self.outbox.put(pb.CallBatch(seq=self.seq, calls=list(calls), cancel_ids=list(cancel_ids)))
+        return self.seq
+
+    def receive(self, timeout: float = 5) -> pb.ReplyBatch:
+        return self.inbox.get(timeout=timeout)
+
+    def replies_until(self, ids: set[int], timeout: float = 10) -> dict[int, pb.Reply]:
+        found: dict[int, pb.Reply] = {}
+        deadline = time.monotonic() + timeout
+        while not ids <= found.keys():
+            batch = self.receive(max(0.01, deadline - time.monotonic()))
+            for reply in batch.replies:
+                found[reply.id] = reply
+        return found
+
+    def close(self) -> None:
+        self.outbox.put(None)
+
+
+def perform(call_id: int, timeout_ms: int = 0, **payload) -> pb.Call:
+    return pb.Call(id=call_id, endpoint='/perform', payload_json=json.dumps(payload), method='POST',
+                   timeout_ms=timeout_ms, headers=[pb.Header(name='x-request-tracing-id', value='t1')])
+
+
+def wait_for(condition, timeout: float = 10):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.01)
+    raise AssertionError('condition not met')
