@@ -14,7 +14,7 @@ if [[ ! -x "$VENV/bin/python" ]]; then
 fi
 PIP=("$VENV/bin/python" -m pip install --quiet --disable-pip-version-check)
 # Build tools in the venv itself, so the stubs match the grpcio/protobuf installed beside them.
-"${PIP[@]}" setuptools wheel grpcio-tools pytest mypy ruff types-PyYAML
+"${PIP[@]}" setuptools wheel grpcio-tools pytest mypy ruff types-PyYAML types-protobuf
 "${PIP[@]}" numpy || echo "venv.sh: numpy is not available; its serialization test is skipped" >&2
 "${PIP[@]}" flask || echo "venv.sh: flask is not available; the Flask webview tests are skipped" >&2
 "${PIP[@]}" --no-build-isolation -e "$REPO/worker-sdk/python"

@@ -111,7 +111,7 @@ def test_the_drain_timeout_bounds_the_wait(worker):
     w.process.send_signal(signal.SIGTERM)
     assert w.process.wait(10) == 0
     assert 0.25 <= time.monotonic() - sent < 5
-    assert 'shutting down with 1 calls in flight and 1 call streams open' in w.logs()
+    assert 'drain timeout: shutting down with 1 call streams open' in w.logs()
 
 
 def test_socket_mode_and_group(worker):

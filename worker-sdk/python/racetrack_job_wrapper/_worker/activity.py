@@ -12,8 +12,8 @@ import threading
 class Activity:
     def __init__(self) -> None:
         self._changed = threading.Condition()
-        self.streams = 0     # open Calls streams
-        self.in_flight = 0   # calls read (or Http requests received) and not yet answered
+        self.streams = 0     # open Calls streams (a stream stays open until its calls are answered)
+        self.in_flight = 0   # Http requests being answered
 
     def _add(self, streams: int = 0, calls: int = 0) -> None:
         with self._changed:

@@ -56,7 +56,6 @@ class CallStream:
             for batch in self._requests:
                 received = time.monotonic()
                 waiting = self._waiting
-                self._activity.calls_started(len(batch.calls))
                 for call in batch.calls:
                     waiting[call.id] = False
                     self._pool.submit(self._task(call, received))
@@ -72,12 +71,6 @@ class CallStream:
 
     def _task(self, message: pb.Call, received: float) -> Callable[[], None]:
         def run() -> None:
-            try:
-                answer()
-            finally:
-                self._activity.call_finished()
-
-        def answer() -> None:
             if not self._open:
                 return
             call = call_from_pb(message)
@@ -136,6 +129,8 @@ class CallStream:
             self._open = False
 
     def end(self) -> None:
-        """gRPC's termination callback: wake the writer if the stream went away."""
+        """gRPC's termination callback: wake the writer if the stream went away. The stream counts
+        as activity until then, which covers its calls: the writer returns only once every call
+        it read has been answered (or the stream broke)."""
         self._outbox.put(_END)
         self._activity.stream_closed()

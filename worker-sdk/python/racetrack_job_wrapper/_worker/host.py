@@ -142,8 +142,9 @@ class JobHost:
     def call(self, call: Call) -> Outcome:
         """A JSON call (perform, aux v1): the body is the handler's keyword arguments. Raises
         ProcessExit for SystemExit/KeyboardInterrupt."""
-        not_ready = self.not_ready()
-        if not_ready is not None:
+        if self.state is not self.READY:
+            not_ready = self.not_ready()
+            assert not_ready is not None
             return not_ready
         endpoint = self.endpoints.get(call.endpoint)
         if endpoint is None or not endpoint.json_call or self.invoker is None:

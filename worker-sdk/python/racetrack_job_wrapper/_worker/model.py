@@ -20,7 +20,7 @@ class SharedError(enum.Enum):
     TIMEOUT = enum.auto()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Failure:
     """A call that did not produce a result: HTTP status, error type and message (spec §7.4)."""
     http_status: int
@@ -29,7 +29,7 @@ class Failure:
     logged: bool = True  # whether the original logs it at ERROR
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Outcome:
     """What one call produced: the result as JSON text, or a failure."""
     result_json: str = ''
@@ -40,7 +40,7 @@ class Outcome:
         return Outcome(failure=Failure(status, kind, message))
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Call:
     """A JSON call (perform, auxiliary v1) from the Calls stream."""
     id: int
@@ -52,7 +52,7 @@ class Call:
     timeout_ms: int = 0      # 0: none
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class HttpRequest:
     """An HTTP-shaped call (static file, auxiliary v2, webview) from the Http RPC."""
     endpoint: str = ''       # the described endpoint it was routed to

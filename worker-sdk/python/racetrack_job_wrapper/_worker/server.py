@@ -182,13 +182,14 @@ def serve_forever(spec: JobSpec) -> None:
     if received:
         timeout_ms = _env_int(DRAIN_TIMEOUT_ENV, DEFAULT_DRAIN_TIMEOUT_MS)
         activity = server.activity
-        logger.info(f'received signal {received[0]}, draining: {activity.in_flight} calls in flight, '
-                    f'{activity.streams} call streams open (at most {timeout_ms} ms)')
+        logger.info(f'received signal {received[0]}, draining: waiting for the gateway to close its '
+                    f'call stream ({activity.streams} open, {activity.in_flight} Http requests in flight; '
+                    f'at most {timeout_ms} ms)')
         if server.drain(timeout_ms / 1000, parent_alive):
             logger.info('drained, shutting down...')
         else:
-            logger.warning(f'shutting down with {activity.in_flight} calls in flight and '
-                           f'{activity.streams} call streams open')
+            logger.warning(f'drain timeout: shutting down with {activity.streams} call streams open and '
+                           f'{activity.in_flight} Http requests in flight')
     server.stop()
     sys.stdout.flush()
     sys.stderr.flush()

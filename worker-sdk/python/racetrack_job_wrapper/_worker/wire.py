@@ -5,6 +5,11 @@ both SDKs share come from the contract's ErrorType here, and nowhere else.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from typing import overload
+
+from google.protobuf.internal.containers import RepeatedCompositeFieldContainer
+
 from racetrack_job_wrapper._proto import worker_pb2 as pb
 from racetrack_job_wrapper._worker.endpoints import (
     KIND_AUXILIARY,
@@ -37,11 +42,38 @@ def type_name(kind: str | SharedError) -> str:
     return pb.ErrorType.Name(_SHARED_ERRORS[kind]) if isinstance(kind, SharedError) else kind
 
 
+class HeaderPairs(Sequence[tuple[str, str]]):
+    """A message's headers as (name, value) pairs, read only when someone looks: most calls never
+    do, and reading a message's fields costs more than the rest of the call's bookkeeping."""
+    __slots__ = ('_headers',)
+
+    def __init__(self, headers: RepeatedCompositeFieldContainer[pb.Header]):
+        self._headers = headers
+
+    def __len__(self) -> int:
+        return len(self._headers)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[str, str]: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[tuple[str, str]]: ...
+
+    def __getitem__(self, index: int | slice) -> tuple[str, str] | Sequence[tuple[str, str]]:
+        if isinstance(index, slice):
+            return [(h.name, h.value) for h in self._headers[index]]
+        h = self._headers[index]
+        return h.name, h.value
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        for h in self._headers:
+            yield h.name, h.value
+
+
 # Calls stream --------------------------------------------------------------------------------
 
 def call_from_pb(call: pb.Call) -> Call:
-    return Call(call.id, call.endpoint, call.payload_json, call.method, call.query,
-                [(h.name, h.value) for h in call.headers], call.timeout_ms)
+    return Call(call.id, call.endpoint, call.payload_json, call.method, call.query, HeaderPairs(call.headers),
+                call.timeout_ms)
 
 
 def reply_to_pb(call_id: int, outcome: Outcome) -> pb.Reply:
@@ -60,7 +92,7 @@ def reply_to_pb(call_id: int, outcome: Outcome) -> pb.Reply:
 
 def http_request_from_pb(request: pb.HttpRequest) -> HttpRequest:
     return HttpRequest(request.endpoint, request.method, request.path, request.query,
-                       [(h.name, h.value) for h in request.headers], request.body, request.root_path)
+                       HeaderPairs(request.headers), request.body, request.root_path)
 
 
 def http_response_to_pb(answer: HttpResponse | Failure) -> pb.HttpResponse:
