@@ -1,6 +1,5 @@
 """What jobs see through request_context (spec §11.3)."""
 from racetrack_job_wrapper._worker.request_context import Headers, Request, install_context_vars
-from racetrack_job_wrapper.recordkeeper import read_predecessor_id, remember_predecessor_id
 
 
 def test_headers_are_case_insensitive():
@@ -23,16 +22,10 @@ def test_request_fields():
     assert request.headers['Host'] == 'h'
 
 
-def test_context_vars_and_recordkeeper():
+def test_context_vars_are_set_on_the_job():
     class Job:
         pass
 
     job = Job()
     context, extra = install_context_vars(job)
     assert job.request_context is context and job.request_extra is extra
-    assert read_predecessor_id(job) is None
-    context.set(Request('POST', '/', '', [('x-recordkeeper-predecessor-id', 'from-header')]))
-    assert read_predecessor_id(job) == 'from-header'
-    extra.set({})
-    remember_predecessor_id(job, 'remembered')
-    assert read_predecessor_id(job) == 'remembered'
