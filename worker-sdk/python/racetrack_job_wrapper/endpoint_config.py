@@ -25,7 +25,7 @@ class EndpointConfig:
 
     path: str
     method: HTTPMethod
-    handler: Callable
+    handler: Callable[..., Any]
     other_options: dict[str, Any] = field(default_factory=dict)
 
 
@@ -35,7 +35,7 @@ class _Param:
     ``Annotated[float, Query()]``. With no default the parameter is required."""
 
     def __init__(self, default: Any = ..., *, alias: str | None = None, description: str | None = None,
-                 example: Any = None, examples: list | None = None, title: str | None = None):
+                 example: Any = None, examples: list[Any] | None = None, title: str | None = None):
         self.default = default
         self.alias = alias
         self.description = description

@@ -31,7 +31,7 @@ class ParameterErrors(Exception):
 # Coercion -----------------------------------------------------------------------------------
 
 class _Invalid(Exception):
-    def __init__(self, msg: str, kind: str, loc: tuple = ()):
+    def __init__(self, msg: str, kind: str, loc: tuple[Any, ...] = ()):
         super().__init__(msg)
         self.msg, self.kind, self.loc = msg, kind, loc
 

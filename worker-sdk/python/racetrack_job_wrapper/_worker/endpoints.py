@@ -87,7 +87,7 @@ def collect_endpoints(job: Any) -> dict[str, Endpoint]:
     return endpoints
 
 
-def _aux_description(handler: Callable) -> str:
+def _aux_description(handler: Callable[..., Any]) -> str:
     doc = docstring(handler)
     return f'Call auxiliary endpoint: {doc}' if doc else 'Call auxiliary endpoint'
 

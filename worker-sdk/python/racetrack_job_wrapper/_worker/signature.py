@@ -85,7 +85,7 @@ def is_sequence(annotation: Any) -> bool:
     return (typing.get_origin(annotation) or annotation) in (list, tuple, set, frozenset)
 
 
-def signature_params(handler: Callable, path_names: set[str]) -> list[Param]:
+def signature_params(handler: Callable[..., Any], path_names: set[str]) -> list[Param]:
     try:
         hints = typing.get_type_hints(handler, include_extras=True)
     except Exception:  # unresolvable annotations: fall back to the raw ones

@@ -39,7 +39,7 @@ def webview_base_url(job_name: str, job_version: str) -> str:
 
 
 class Webview:
-    def __init__(self, app: Callable, base_url: str, static_dir: Path | None):
+    def __init__(self, app: Callable[..., Any], base_url: str, static_dir: Path | None):
         self.app = app
         self.base_url = base_url
         self.static_dir = static_dir
