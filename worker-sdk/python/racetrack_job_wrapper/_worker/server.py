@@ -73,7 +73,8 @@ class WorkerService(worker_pb2_grpc.WorkerServicer):
               context: grpc.ServicerContext) -> Iterator[pb.ReplyBatch]:
         stream = CallStream(self._host, self._pool_provider(), request_iterator, context, self._activity)
         self._activity.stream_opened()
-        context.add_callback(stream.end)
+        if not context.add_callback(stream.end):  # the RPC has already ended
+            stream.end()
         threading.Thread(target=stream.read_all, name='calls-reader', daemon=True).start()
         return stream.replies()
 
