@@ -148,3 +148,23 @@ def start_job(gateway_bin: str):
     yield start
     for job in started:
         job.stop()
+
+
+@pytest.fixture
+def harness(tmp_path, monkeypatch):
+    """harness(job_class=..., spec=...) → a worker_client.Harness, closed at teardown."""
+    from worker_client import Harness
+
+    for name in ('JOB_MANIFEST_YAML', 'RACETRACK_JOB_MAX_CONCURRENCY', 'RACETRACK_WORKER_THREADS'):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    made: list[Harness] = []
+
+    def make(**kwargs) -> Harness:
+        h = Harness(tmp_path, **kwargs)
+        made.append(h)
+        return h
+
+    yield make
+    for h in made:
+        h.close()

@@ -4,6 +4,9 @@ Run by setup.py whenever the package is built or installed (also in editable mod
 by hand: ``python build_stubs.py [PROTO_DIR]``. The generated modules are never edited and never
 committed (see .gitignore).
 
+Type stubs (``*_pb2.pyi``) are generated beside the modules, so that mypy checks the code that
+builds and reads the messages.
+
 The .proto files are copied into a temporary tree under ``racetrack_job_wrapper/_proto/`` before
 protoc runs, so that the generated imports point inside this package (protoc derives them from the
 file's path) instead of claiming top-level ``racetrack`` and ``grpc`` packages; the proto package
@@ -55,7 +58,8 @@ def generate(proto_dir: Path, package_root: Path = HERE) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(proto_dir / rel, target)
         args = ['grpc_tools.protoc', f'-I{tree}', f'-I{include}',
-                f'--python_out={package_root}', f'--grpc_python_out={package_root}']
+                f'--python_out={package_root}', f'--pyi_out={package_root}',
+                f'--grpc_python_out={package_root}']
         args += [str(PACKAGE_PROTO_ROOT / rel) for rel in PROTO_FILES]
         cwd = os.getcwd()
         os.chdir(tree)

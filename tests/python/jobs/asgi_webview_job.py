@@ -26,6 +26,7 @@ class AsgiWebviewJob:
             await send({'type': 'http.response.start', 'status': 200,
                         'headers': [(b'content-type', b'application/json'), (b'set-cookie', b'a=1'),
                                     (b'set-cookie', b'b=2')]})
-            await send({'type': 'http.response.body', 'body': json.dumps(echo).encode()[:10], 'more_body': True})
+            body = json.dumps(echo).encode()
+            await send({'type': 'http.response.body', 'body': body[:10], 'more_body': True})
             await send({'type': 'http.response.body', 'body': json.dumps(echo).encode()[10:]})
         return app

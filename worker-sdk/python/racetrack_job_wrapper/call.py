@@ -16,9 +16,9 @@ import urllib.request
 from http import HTTPStatus
 from typing import Any
 
+from racetrack_job_wrapper._worker.request_context import caller_header_name, tracing_header_name
 from racetrack_job_wrapper.log.logs import get_logger
 from racetrack_job_wrapper.recordkeeper import RK_PREDECESSOR_ID_HEADER, read_predecessor_id
-from racetrack_job_wrapper.request_context import caller_header_name, tracing_header_name
 
 logger = get_logger(__name__)
 
@@ -47,7 +47,8 @@ class HTTPStatusError(RuntimeError):
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: D102 - urllib API
+    def redirect_request(self, req: urllib.request.Request, fp: Any, code: int, msg: str,
+                         headers: Any, newurl: str) -> None:
         return None
 
 
@@ -106,7 +107,7 @@ def call_job(
     entrypoint: object,
     job_name: str,
     path: str = '/api/v1/perform',
-    payload: dict | None = None,
+    payload: dict[str, Any] | None = None,
     version: str = 'latest',
     method: str = 'POST',
     timeout: float | None = 10,
@@ -126,7 +127,7 @@ async def call_job_coroutine(
     entrypoint: object,
     job_name: str,
     path: str = '/api/v1/perform',
-    payload: dict | None = None,
+    payload: dict[str, Any] | None = None,
     version: str = 'latest',
     method: str = 'POST',
     timeout: float | None = 10,
@@ -139,7 +140,7 @@ def async_job_call(
     entrypoint: object,
     job_name: str,
     path: str = '/api/v1/perform',
-    payload: dict | None = None,
+    payload: dict[str, Any] | None = None,
     version: str = 'latest',
     method: str = 'POST',
 ) -> Any:

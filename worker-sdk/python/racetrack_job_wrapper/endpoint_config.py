@@ -1,14 +1,15 @@
 """EndpointConfig: one auxiliary endpoint of ``auxiliary_endpoints_v2`` (spec §9.2)."""
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-try:
+if sys.version_info >= (3, 11):
     from http import HTTPMethod
-except ImportError:  # Python 3.10: the original needs 3.11; accept plain strings there
-    HTTPMethod = str  # type: ignore[misc,assignment]
+else:  # Python 3.10: the original needs 3.11; accept plain strings there
+    HTTPMethod = str
 
 
 @dataclass
@@ -24,7 +25,7 @@ class EndpointConfig:
 
     path: str
     method: HTTPMethod
-    handler: Callable
+    handler: Callable[..., Any]
     other_options: dict[str, Any] = field(default_factory=dict)
 
 
@@ -34,7 +35,7 @@ class _Param:
     ``Annotated[float, Query()]``. With no default the parameter is required."""
 
     def __init__(self, default: Any = ..., *, alias: str | None = None, description: str | None = None,
-                 example: Any = None, examples: list | None = None, title: str | None = None):
+                 example: Any = None, examples: list[Any] | None = None, title: str | None = None):
         self.default = default
         self.alias = alias
         self.description = description

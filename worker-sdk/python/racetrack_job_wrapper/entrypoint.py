@@ -8,11 +8,11 @@ from typing import Any
 
 class JobEntrypoint(ABC):
     @abstractmethod
-    def perform(self, **kwargs):
+    def perform(self, **kwargs: Any) -> Any:
         """Call model/service main action"""
         raise NotImplementedError()
 
-    def webview_app(self, base_url: str):
+    def webview_app(self, base_url: str) -> Any:
         """Create a WSGI/ASGI app serving custom UI pages under base_url."""
         return None
 
@@ -24,14 +24,14 @@ class JobEntrypoint(ABC):
         """Return example input values for perform endpoint."""
         return {}
 
-    def auxiliary_endpoints(self) -> dict[str, Callable]:
+    def auxiliary_endpoints(self) -> dict[str, Callable[..., Any]]:
         """Dict of custom endpoint paths (besides "/perform") handled by Entrypoint methods"""
         return {}
 
-    def static_endpoints(self) -> dict[str, tuple | str]:
+    def static_endpoints(self) -> dict[str, tuple[str, str] | str]:
         """Endpoint paths mapped to static files: a filename, or (filename, mimetype)."""
         return {}
 
-    def metrics(self) -> list[dict]:
+    def metrics(self) -> list[dict[str, Any]]:
         """Current values of custom gauges: [{'name', 'value', 'description'?, 'labels'?}]."""
         return []

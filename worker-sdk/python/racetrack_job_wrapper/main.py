@@ -55,11 +55,9 @@ def main(argv: list[str] | None = None) -> None:
 
 def run_entrypoint(args: argparse.Namespace) -> None:
     """Hands the process over to the gateway, with a worker hosting the entrypoint class."""
-    from racetrack_job_wrapper.gateway import exec_gateway
+    from racetrack_job_wrapper._worker.gateway import exec_gateway
 
     worker_args = ['file', args.entrypoint_path, args.entrypoint_classname]
-    if args.manifest_path:
-        worker_args += ['--manifest-path', args.manifest_path]
     exec_gateway(args.port or DEFAULT_PORT, worker_args, manifest_path=args.manifest_path)
 
 
@@ -73,7 +71,7 @@ def render_template(args: argparse.Namespace) -> None:
     except ImportError:
         logger.error('the template command needs Jinja2: pip install Jinja2')
         sys.exit(1)
-    from racetrack_job_wrapper.manifest import jobtype_extra, read_job_manifest_dict
+    from racetrack_job_wrapper._worker.manifest import jobtype_extra, read_job_manifest_dict
 
     manifest = read_job_manifest_dict()
     env_vars = dict(manifest.get('build_env') or {})

@@ -26,10 +26,11 @@ def read_predecessor_id(entrypoint: object) -> str | None:
     if request_extra is not None:
         extra = request_extra.get(None)
         if extra and extra.get(RK_PREDECESSOR_ID_HEADER):
-            return extra[RK_PREDECESSOR_ID_HEADER]
+            return str(extra[RK_PREDECESSOR_ID_HEADER])
     request_context = getattr(entrypoint, 'request_context', None)
     if request_context is not None:
         request = request_context.get(None)
         if request is not None:
-            return request.headers.get(RK_PREDECESSOR_ID_HEADER)
+            value = request.headers.get(RK_PREDECESSOR_ID_HEADER)
+            return None if value is None else str(value)
     return None

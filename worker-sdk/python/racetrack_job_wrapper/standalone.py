@@ -22,9 +22,14 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING
 
-from racetrack_job_wrapper.gateway import GatewayNotFound, exec_gateway, find_gateway
+from racetrack_job_wrapper._worker.gateway import GatewayNotFound, exec_gateway, find_gateway
 from racetrack_job_wrapper.log.logs import configure_logs, get_logger
+
+if TYPE_CHECKING:  # the worker's modules load only when this process hosts the job itself
+    from racetrack_job_wrapper._worker.host import JobSpec
 
 logger = get_logger(__name__)
 
@@ -64,7 +69,7 @@ def serve_job_class(entrypoint_class: type, port: int | None = None) -> None:
     configure_logs(log_level='debug')
     name = _importable_name(entrypoint_class)
     if name is None:
-        from racetrack_job_wrapper.worker.host import JobSpec
+        from racetrack_job_wrapper._worker.host import JobSpec
         logger.warning(f'{entrypoint_class.__qualname__} cannot be imported by name: the worker runs '
                        'in this process, without crash isolation')
         _serve_in_process(JobSpec(lambda: entrypoint_class, validate_examples=False, library_mode=True),
@@ -80,13 +85,13 @@ def serve_job_class(entrypoint_class: type, port: int | None = None) -> None:
 
 def serve_job_instance(entrypoint: object, port: int | None = None) -> None:
     """Serves an already built job: ready from the start. The worker runs in this process."""
-    from racetrack_job_wrapper.worker.host import JobSpec
+    from racetrack_job_wrapper._worker.host import JobSpec
     _serve_in_process(JobSpec(lambda: type(entrypoint), validate_examples=False, instance=entrypoint),
                       _port(port))
 
 
-def _serve_in_process(spec, port: int) -> None:
-    from racetrack_job_wrapper.worker.server import WorkerServer
+def _serve_in_process(spec: JobSpec, port: int) -> None:
+    from racetrack_job_wrapper._worker.server import WorkerServer
 
     try:
         gateway = find_gateway()
@@ -99,7 +104,7 @@ def _serve_in_process(spec, port: int) -> None:
     child = subprocess.Popen([gateway, '--port', str(port), '--log-level', 'debug',
                               '--worker-address', server.address])
 
-    def forward(signum, _frame) -> None:
+    def forward(signum: int, _frame: FrameType | None) -> None:
         child.send_signal(signum)
 
     previous = {s: signal.signal(s, forward) for s in (signal.SIGTERM, signal.SIGINT)}

@@ -6,6 +6,7 @@ import logging
 import os
 import traceback
 from collections.abc import Iterable
+from typing import Any
 
 
 def root_cause_type(e: BaseException) -> str:
@@ -37,7 +38,7 @@ def short_exception_details(e: BaseException) -> str:
 
 
 def log_exception(logger: logging.Logger, e: BaseException, prefix: str = '',
-                  extra: dict | None = None) -> None:
+                  extra: dict[str, Any] | None = None) -> None:
     """Logs one ERROR line: ``[prefix: ]message`` with cause and traceback extras."""
     message, cause, tb = exception_details(e)
     fields = {'cause': cause, 'traceback': tb}

@@ -1,0 +1,38 @@
+"""Finding the gateway binary and the command line it is started with."""
+from __future__ import annotations
+
+import stat
+import sys
+
+import pytest
+
+from racetrack_job_wrapper._worker import gateway
+
+
+def test_gateway_lookup_order(tmp_path, monkeypatch):
+    fake = tmp_path / 'racetrack-gateway'
+    fake.write_text('#!/bin/sh\n')
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv('RACETRACK_GATEWAY_BIN', str(fake))
+    assert gateway.find_gateway() == str(fake)
+    monkeypatch.delenv('RACETRACK_GATEWAY_BIN')
+    monkeypatch.setenv('PATH', str(tmp_path))
+    assert gateway.find_gateway() == str(fake)
+    monkeypatch.setattr(gateway, 'PACKAGE_DIR', tmp_path / 'site-packages' / 'racetrack_job_wrapper')
+    monkeypatch.setenv('PATH', str(tmp_path / 'empty'))
+    with pytest.raises(gateway.GatewayNotFound, match='make build'):
+        gateway.find_gateway()
+
+
+def test_gateway_command_line():
+    argv = gateway.gateway_argv('/bin/gw', 7001, ['file', 'job.py', ''])
+    assert argv[:6] == ['/bin/gw', '--port', '7001', '--log-level', 'debug', '--worker']
+    assert argv[6:] == [sys.executable, '-u', '-m', 'racetrack_job_wrapper.worker', 'file', 'job.py', '']
+
+
+def test_gateway_command_line_passes_the_manifest_path_to_the_gateway():
+    argv = gateway.gateway_argv('/bin/gw', 7001, ['file', 'job.py', ''], manifest_path='m.yaml')
+    worker_at = argv.index('--worker')
+    assert argv[:worker_at] == ['/bin/gw', '--port', '7001', '--log-level', 'debug',
+                                '--manifest-path', 'm.yaml']
+    assert argv[worker_at + 1:][-3:] == ['file', 'job.py', '']
