@@ -1,6 +1,8 @@
 """A job for end-to-end tests. perform(mode=..., **kwargs):
   echo          returns kwargs
   sleep         sleeps `seconds`, returns them
+  until_cancelled  polls racetrack_job_wrapper.cancellation.cancelled() for up to `seconds`;
+                returns whether it saw the cancellation (and the deadline it was given)
   headers       returns the headers the job sees through request_context, and request_extra
   exit          sys.exit(code)
   os_exit       os._exit(code)
@@ -12,6 +14,7 @@ import os
 import sys
 import time
 
+from racetrack_job_wrapper import cancellation
 from racetrack_job_wrapper.auth.auth import UnauthorizedError
 from racetrack_job_wrapper.log.errors import AlreadyExists, EntityNotFound, ValidationError
 
@@ -27,6 +30,7 @@ ERRORS = {
 
 
 class TestingJob:
+    saw_cancel = False  # an until_cancelled call saw its cancellation
     def __init__(self):
         delay = float(os.environ.get('TESTING_JOB_INIT_SECONDS', '0'))
         if delay:
@@ -38,6 +42,17 @@ class TestingJob:
         """Testing job: behaves as `mode` says"""
         if mode == 'echo':
             return kwargs
+        if mode == 'until_cancelled':
+            end = time.monotonic() + kwargs.get('seconds', 10)
+            while time.monotonic() < end:
+                if cancellation.cancelled():
+                    TestingJob.saw_cancel = True
+                    return {'cancelled': True}
+                time.sleep(0.005)
+            return {'cancelled': False}
+        if mode == 'saw_cancel':
+            return {'saw_cancel': TestingJob.saw_cancel,
+                    'deadline': self.request_context.get().deadline is not None}
         if mode == 'sleep':
             time.sleep(kwargs['seconds'])
             return kwargs['seconds']

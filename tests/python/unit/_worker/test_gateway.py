@@ -36,3 +36,10 @@ def test_gateway_command_line_passes_the_manifest_path_to_the_gateway():
     assert argv[:worker_at] == ['/bin/gw', '--port', '7001', '--log-level', 'debug',
                                 '--manifest-path', 'm.yaml']
     assert argv[worker_at + 1:][-3:] == ['file', 'job.py', '']
+
+
+def test_gateway_command_line_takes_extra_options_from_the_environment(monkeypatch):
+    monkeypatch.setenv('RACETRACK_GATEWAY_ARGS', '--call-timeout-ms 30000 --workers 2')
+    argv = gateway.gateway_argv('/bin/gw', 7001, ['file', 'job.py', ''])
+    worker = argv.index('--worker')
+    assert argv[worker - 4:worker] == ['--call-timeout-ms', '30000', '--workers', '2']

@@ -25,8 +25,9 @@ from racetrack_job_wrapper._proto import worker_pb2 as pb
 from racetrack_job_wrapper._worker.activity import Activity
 from racetrack_job_wrapper._worker.host import JobHost
 from racetrack_job_wrapper._worker.invoke import ProcessExit, exit_process
-from racetrack_job_wrapper._worker.model import Outcome, SharedError
+from racetrack_job_wrapper._worker.model import Call, Outcome, SharedError
 from racetrack_job_wrapper._worker.pool import CallPool
+from racetrack_job_wrapper._worker.request_context import Cancellation
 from racetrack_job_wrapper._worker.wire import call_from_pb, reply_to_pb
 from racetrack_job_wrapper.log.logs import get_logger
 
@@ -46,6 +47,7 @@ class CallStream:
         self._context = context
         self._outbox: SimpleQueue[Any] = SimpleQueue()  # pb.Reply, (seq, calls read) or _END
         self._waiting: dict[int, bool] = {}       # calls not started yet → cancelled?
+        self._running: dict[int, Cancellation] = {}  # calls running now → their cancellation
         self._open = True
 
     # Reader ------------------------------------------------------------------------------
@@ -62,6 +64,8 @@ class CallStream:
                 for call_id in batch.cancel_ids:
                     if call_id in waiting:
                         waiting[call_id] = True
+                    elif (running := self._running.get(call_id)) is not None:
+                        running.cancelled = True
                 put((batch.seq, len(batch.calls)))
         except Exception as e:  # noqa: BLE001 - a broken stream ends like a closed one
             if self._context.is_active():
@@ -74,19 +78,27 @@ class CallStream:
             if not self._open:
                 return
             call = call_from_pb(message)
-            if self._waiting.pop(call.id, False):
-                outcome = Outcome.failed(499, 'Cancelled', 'the call was cancelled before it started')
-            elif call.timeout_ms and (waited := (time.monotonic() - received) * 1000) >= call.timeout_ms:
-                outcome = Outcome.failed(504, SharedError.TIMEOUT, f'the call waited {int(waited)} ms for a '
-                                         f'worker thread, past its timeout of {call.timeout_ms} ms')
-            else:
-                try:
-                    outcome = self._host.call(call)
-                except ProcessExit as e:
-                    exit_process(e)
-                    return
+            # Registered as running before it leaves the waiting list, so that a cancel that
+            # arrives meanwhile finds it in one of the two.
+            cancellation = self._running[call.id] = Cancellation()
+            try:
+                outcome = self._outcome(call, cancellation, received)
+            except ProcessExit as e:
+                exit_process(e)
+                return
+            finally:
+                self._running.pop(call.id, None)
             self._outbox.put(reply_to_pb(call.id, outcome))
         return run
+
+    def _outcome(self, call: Call, cancellation: Cancellation, received: float) -> Outcome:
+        if self._waiting.pop(call.id, False):
+            return Outcome.failed(499, 'Cancelled', 'the call was cancelled before it started')
+        deadline = received + call.timeout_ms / 1000 if call.timeout_ms else None
+        if deadline is not None and (waited := (time.monotonic() - received) * 1000) >= call.timeout_ms:
+            return Outcome.failed(504, SharedError.TIMEOUT, f'the call waited {int(waited)} ms for a '
+                                  f'worker thread, past its timeout of {call.timeout_ms} ms')
+        return self._host.call(call, cancellation, deadline)
 
     # Writer ------------------------------------------------------------------------------
 
@@ -133,4 +145,6 @@ class CallStream:
         as activity until then, which covers its calls: the writer returns only once every call
         it read has been answered (or the stream broke)."""
         self._outbox.put(_END)
+        for cancellation in list(self._running.values()):
+            cancellation.cancelled = True  # nobody waits for their answers any more
         self._activity.stream_closed()

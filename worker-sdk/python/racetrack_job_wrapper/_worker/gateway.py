@@ -10,11 +10,14 @@ restarting it when it exits. It is searched for in this order:
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import sys
 from pathlib import Path
 
 GATEWAY_BIN_ENV = 'RACETRACK_GATEWAY_BIN'
+# Extra gateway options (shell words), e.g. "--call-timeout-ms 30000 --workers 2".
+GATEWAY_ARGS_ENV = 'RACETRACK_GATEWAY_ARGS'
 PATH_NAMES = ('racetrack-gateway', 'gateway')
 PACKAGE_DIR = Path(__file__).resolve().parent
 NOT_FOUND_HELP = (
@@ -62,7 +65,8 @@ def gateway_argv(gateway: str, port: int, worker_args: list[str], log_level: str
     """The gateway reads the manifest (concurrency cap, home page, name and version) and passes
     what the worker needs in its environment, so a --manifest-path goes to the gateway only."""
     manifest_flags = ['--manifest-path', manifest_path] if manifest_path else []
-    return [gateway, '--port', str(port), '--log-level', log_level, *manifest_flags,
+    extra = shlex.split(os.environ.get(GATEWAY_ARGS_ENV, ''))
+    return [gateway, '--port', str(port), '--log-level', log_level, *manifest_flags, *extra,
             '--worker', *worker_command(worker_args)]
 
 

@@ -24,7 +24,7 @@ from racetrack_job_wrapper._worker.endpoints import (
 from racetrack_job_wrapper._worker.invoke import Invoker
 from racetrack_job_wrapper._worker.model import Call, Outcome, SharedError
 from racetrack_job_wrapper._worker.parameters import list_entrypoint_parameters
-from racetrack_job_wrapper._worker.request_context import Request, install_context_vars
+from racetrack_job_wrapper._worker.request_context import Cancellation, Request, install_context_vars
 from racetrack_job_wrapper._worker.response import result_to_json
 from racetrack_job_wrapper._worker.webview import Webview, load_webview, webview_base_url
 from racetrack_job_wrapper.log.exception import exception_details, short_exception_details
@@ -139,7 +139,8 @@ class JobHost:
 
     # Calls ---------------------------------------------------------------------------------
 
-    def call(self, call: Call) -> Outcome:
+    def call(self, call: Call, cancellation: Cancellation | None = None,
+             deadline: float | None = None) -> Outcome:
         """A JSON call (perform, aux v1): the body is the handler's keyword arguments. Raises
         ProcessExit for SystemExit/KeyboardInterrupt."""
         if self.state is not self.READY:
@@ -149,7 +150,8 @@ class JobHost:
         endpoint = self.endpoints.get(call.endpoint)
         if endpoint is None or not endpoint.json_call or self.invoker is None:
             return Outcome.failed(404, 'EntityNotFound', f'endpoint not found: {call.endpoint}')
-        request = Request(call.method or 'POST', '/api/v1' + call.endpoint, call.query, call.headers)
+        request = Request(call.method or 'POST', '/api/v1' + call.endpoint, call.query, call.headers,
+                          cancellation=cancellation, deadline=deadline)
         payload = call.payload_json
         return self.invoker.run(endpoint, lambda: load_json_object(payload), request)
 

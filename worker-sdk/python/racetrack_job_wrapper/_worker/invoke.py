@@ -18,7 +18,12 @@ from typing import Any
 from racetrack_job_wrapper._worker.endpoints import Endpoint
 from racetrack_job_wrapper._worker.errors import call_failed, log_job_exception, map_exception
 from racetrack_job_wrapper._worker.model import Outcome
-from racetrack_job_wrapper._worker.request_context import Request, caller_header_name, tracing_header_name
+from racetrack_job_wrapper._worker.request_context import (
+    Request,
+    caller_header_name,
+    current_request,
+    tracing_header_name,
+)
 from racetrack_job_wrapper._worker.response import jsonable, render, result_to_json, to_json_serializable
 from racetrack_job_wrapper.log.logs import get_logger, is_env_flag
 
@@ -54,6 +59,7 @@ class Invoker:
     def _run(self, endpoint: Endpoint, kwargs: Kwargs, request: Request) -> Outcome:
         self._request_context.set(request)
         self._request_extra.set({})
+        current_request.set(request)
         assert endpoint.handler is not None
         try:
             try:

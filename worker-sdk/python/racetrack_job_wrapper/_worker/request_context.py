@@ -62,6 +62,20 @@ class Headers(Mapping[str, str]):
         return f'Headers({self.raw!r})'
 
 
+class Cancellation:
+    """Set by the Calls stream when the gateway cancels a running call (its client went away, or
+    its deadline passed). Reading and setting an attribute is atomic under the GIL."""
+
+    __slots__ = ('cancelled',)
+
+    def __init__(self) -> None:
+        self.cancelled = False
+
+
+# The request being served on this context: what the public ``cancellation`` module reads.
+current_request: ContextVar[Request] = ContextVar('racetrack_current_request')
+
+
 class URL(NamedTuple):
     path: str
     query: str
@@ -74,8 +88,13 @@ class Request:
     """What a job can read about the request being served."""
 
     def __init__(self, method: str, path: str, query: str, raw_headers: Sequence[tuple[str, str]],
-                 path_params: dict[str, Any] | None = None):
+                 path_params: dict[str, Any] | None = None, cancellation: Cancellation | None = None,
+                 deadline: float | None = None):
         self.method = method
+        self._cancellation = cancellation
+        # time.monotonic() when the gateway stops waiting for the call (--call-timeout-ms counted
+        # from the request's arrival); None: no deadline.
+        self.deadline = deadline
         self._path = path
         self._query = query
         self._raw_headers = raw_headers  # (name, value) pairs
@@ -99,6 +118,11 @@ class Request:
     @property
     def client(self) -> None:
         return None  # the gateway does not pass the peer address
+
+    def cancelled(self) -> bool:
+        """True once the gateway has cancelled the call: its answer is no longer awaited, and
+        returning early frees its concurrency slot (the gateway holds it until the call ends)."""
+        return self._cancellation is not None and self._cancellation.cancelled
 
 
 def install_context_vars(entrypoint: object) -> tuple[ContextVar[Request], ContextVar[dict[str, Any]]]:
