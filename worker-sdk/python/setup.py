@@ -4,14 +4,16 @@ and pins the runtime dependencies to what the generated code needs.
 Generated protobuf code refuses to load on an older protobuf runtime, and generated gRPC code on
 an older grpcio, so the dependencies are computed here from the grpcio-tools that generated them.
 """
+import os
 import re
 import sys
 from pathlib import Path
 
-from setuptools import setup
+from setuptools import Distribution, setup
 from setuptools.command.build_py import build_py
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import build_gateway  # noqa: E402
 import build_stubs  # noqa: E402
 
 
@@ -38,6 +40,19 @@ class BuildPyWithStubs(build_py):
     def run(self):
         build_stubs.ensure_stubs()
         super().run()
+        # A wheel carries the gateway; an editable install uses the source tree's build/.
+        if not getattr(self, 'editable_mode', False):
+            try:
+                build_gateway.build(Path(self.build_lib) / 'racetrack_job_wrapper' / 'bin')
+            except build_gateway.GatewayBuildError as e:
+                raise SystemExit(f'error: {e}') from None
+
+
+class BinaryDistribution(Distribution):
+    """The wheel holds a native binary (the gateway): tag it for this platform."""
+
+    def has_ext_modules(self):
+        return not os.environ.get('RACETRACK_SKIP_GATEWAY')
 
 
 # Also at import: editable installs and metadata preparation need the stubs and the pins too.
@@ -46,4 +61,5 @@ build_stubs.ensure_stubs()
 setup(
     install_requires=runtime_requirements(),
     cmdclass={'build_py': BuildPyWithStubs},
+    distclass=BinaryDistribution,
 )

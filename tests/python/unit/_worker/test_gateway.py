@@ -43,3 +43,16 @@ def test_gateway_command_line_takes_extra_options_from_the_environment(monkeypat
     argv = gateway.gateway_argv('/bin/gw', 7001, ['file', 'job.py', ''])
     worker = argv.index('--worker')
     assert argv[worker - 4:worker] == ['--call-timeout-ms', '30000', '--workers', '2']
+
+
+def test_the_gateway_shipped_in_the_package_is_found(tmp_path, monkeypatch):
+    """`pip install` puts the gateway at racetrack_job_wrapper/bin/racetrack-gateway."""
+    assert gateway.PACKAGE_DIR.name == 'racetrack_job_wrapper'
+    package = tmp_path / 'racetrack_job_wrapper'
+    (package / 'bin').mkdir(parents=True)
+    shipped = package / 'bin' / 'racetrack-gateway'
+    shipped.write_text('#!/bin/sh\n')
+    shipped.chmod(shipped.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.delenv('RACETRACK_GATEWAY_BIN', raising=False)
+    monkeypatch.setattr(gateway, 'PACKAGE_DIR', package)
+    assert gateway.find_gateway() == str(shipped)

@@ -19,11 +19,12 @@ GATEWAY_BIN_ENV = 'RACETRACK_GATEWAY_BIN'
 # Extra gateway options (shell words), e.g. "--call-timeout-ms 30000 --workers 2".
 GATEWAY_ARGS_ENV = 'RACETRACK_GATEWAY_ARGS'
 PATH_NAMES = ('racetrack-gateway', 'gateway')
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent  # racetrack_job_wrapper/
 NOT_FOUND_HELP = (
-    'the racetrack gateway binary was not found. Build it in the repository with `make build` '
-    '(it lands in build/gateway/gateway), then either set RACETRACK_GATEWAY_BIN to its path or put '
-    'it on PATH as racetrack-gateway.'
+    'the racetrack gateway binary was not found. `pip install ./worker-sdk/python` (not editable) '
+    'builds it into the package; or build it in the repository with `make build` (it lands in '
+    'build/gateway/gateway), then either set RACETRACK_GATEWAY_BIN to its path or put it on PATH as '
+    'racetrack-gateway.'
 )
 
 
