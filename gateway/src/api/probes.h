@@ -45,6 +45,8 @@ class Probes {
 
   bool ready() const { return ready_; }
   bool live() const { return !error_ && !fault_; }
+  // The job could not be loaded (an init error, not a fault of a running worker).
+  bool init_failed() const { return error_.has_value(); }
 
   ProbeAnswer Live() const { return {live() ? 200 : 500, live_body_}; }
   ProbeAnswer Ready() const { return {ready_ ? 200 : 500, ready_body_}; }

@@ -168,7 +168,7 @@ bool Dispatcher::RefuseCall(server::Connection* conn, bool json_call) {
   bool ready = worker != nullptr && worker->ready();
   // A manifest that cannot be read fails the job for good (JSON calls say so, spec §4).
   if (ready && !(json_call && parts_.job.manifest.error)) return false;
-  bool failed = json_call && !parts_.probes.live();
+  bool failed = json_call && parts_.probes.init_failed();
   parts_.responder.RespondError(conn,
                                 failed ? http::Error::kJobFailedToLoad : http::Error::kJobNotReady);
   return true;
