@@ -13,7 +13,7 @@ namespace gw::config {
 
 inline constexpr int kDefaultPort = 7000;
 inline constexpr uint64_t kDefaultDrainTimeoutMs = 30'000;
-inline constexpr int kDefaultMaxMessageBytes = 64 * 1024 * 1024;
+inline constexpr int kDefaultMaxMessageBytes = static_cast<int>(http::kDefaultMaxMessageBytes);
 
 struct Config {
   std::string host = "0.0.0.0";
@@ -23,7 +23,8 @@ struct Config {
   http::Limits limits;
   uint64_t drain_timeout_ms = kDefaultDrainTimeoutMs;
   uint32_t call_timeout_ms = 0;  // 0: calls may take as long as they need (as the original)
-  int max_message_bytes = kDefaultMaxMessageBytes;
+  int max_message_bytes =
+      kDefaultMaxMessageBytes;  // also bounds requests: limits.max_forward_bytes
   log::Level log_level = log::Level::kDebug;
   bool metrics_enabled =
       true;  // --no-metrics: no /metrics, no metric updates  // the original's CLI logs at debug

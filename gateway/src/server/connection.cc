@@ -26,6 +26,8 @@ ParseErrorAnswer AnswerFor(http::ParseError error) {
       return {413, "PayloadTooLarge"};
     case http::ParseError::kUnsupported:
       return {501, "NotImplemented"};
+    case http::ParseError::kExpectation:
+      return {417, "ExpectationFailed"};
     case http::ParseError::kMalformed:
     case http::ParseError::kNone:
       break;

@@ -169,7 +169,7 @@ TEST_F(ServerConnectionTest, Http10ClosesAfterTheResponse) {
 TEST_F(ServerConnectionTest, ConnectionCloseRequestHeader) {
   Serve([&](int port) {
     TestClient client(port);
-    ASSERT_TRUE(client.Send("GET /1 HTTP/1.1\r\nConnection: close\r\n\r\n" + Get("/2")));
+    ASSERT_TRUE(client.Send("GET /1 HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n" + Get("/2")));
     std::optional<HttpResponse> response = client.Read();
     ASSERT_TRUE(response);
     EXPECT_EQ(response->Header("connection"), "close");
@@ -181,7 +181,7 @@ TEST_F(ServerConnectionTest, ConnectionCloseRequestHeader) {
 TEST_F(ServerConnectionTest, ChunkedRequestBody) {
   Serve([&](int port) {
     TestClient client(port);
-    ASSERT_TRUE(client.Send("POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel"));
+    ASSERT_TRUE(client.Send("POST /echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel"));
     ASSERT_TRUE(client.Send("lo\r\n6\r\n world\r\n0\r\n\r\n"));
     std::optional<HttpResponse> response = client.Read();
     ASSERT_TRUE(response);
@@ -193,7 +193,7 @@ TEST_F(ServerConnectionTest, BodyLargerThanTheReadBuffer) {
   std::string body(300 * 1024, 'b');
   Serve([&](int port) {
     TestClient client(port);
-    ASSERT_TRUE(client.Send("POST /big HTTP/1.1\r\nContent-Length: " + std::to_string(body.size()) +
+    ASSERT_TRUE(client.Send("POST /big HTTP/1.1\r\nHost: h\r\nContent-Length: " + std::to_string(body.size()) +
                             "\r\n\r\n" + body));
     std::optional<HttpResponse> response = client.Read();
     ASSERT_TRUE(response);
@@ -204,7 +204,7 @@ TEST_F(ServerConnectionTest, BodyLargerThanTheReadBuffer) {
 TEST_F(ServerConnectionTest, HeadResponseHasNoBody) {
   Serve([&](int port) {
     TestClient client(port);
-    ASSERT_TRUE(client.Send("HEAD /h HTTP/1.1\r\n\r\n" + Get("/g")));
+    ASSERT_TRUE(client.Send("HEAD /h HTTP/1.1\r\nHost: h\r\n\r\n" + Get("/g")));
     std::optional<HttpResponse> head = client.Read(/*head_request=*/true);
     ASSERT_TRUE(head);
     EXPECT_EQ(head->status, 200);
@@ -275,7 +275,7 @@ TEST_F(ServerConnectionTest, MalformedRequestAfterAPendingOne) {
   handler_.set_policy([&](Connection* conn, http::Request&) { handler_.Hold(conn); });
   Serve([&](int port) {
     TestClient client(port);
-    ASSERT_TRUE(client.Send(Get("/ok") + "GET /bad HTTP/1.1\r\nBad Header\r\n\r\n"));
+    ASSERT_TRUE(client.Send(Get("/ok") + "GET /bad HTTP/1.1\r\nHost: h\r\nBad Header\r\n\r\n"));
     ASSERT_TRUE(handler_.WaitForRequests(1));
     EXPECT_TRUE(OnLoop([this] { return handler_.AnswerHeld("/ok"); }));
     std::optional<HttpResponse> ok = client.Read();
@@ -291,7 +291,7 @@ TEST_F(ServerConnectionTest, BodyTooLargeGets413) {
   limits_.max_body_bytes = 10;
   Serve([&](int port) {
     TestClient client(port);
-    ASSERT_TRUE(client.Send("POST /p HTTP/1.1\r\nContent-Length: 11\r\n\r\nhello world"));
+    ASSERT_TRUE(client.Send("POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 11\r\n\r\nhello world"));
     ExpectErrorThenClose(&client, 413, "PayloadTooLarge");
   });
   EXPECT_TRUE(handler_.seen().empty());
@@ -301,7 +301,7 @@ TEST_F(ServerConnectionTest, DeclaredBodyTooLargeGets413BeforeItArrives) {
   limits_.max_body_bytes = 1000;
   Serve([&](int port) {
     TestClient client(port);
-    ASSERT_TRUE(client.Send("POST /p HTTP/1.1\r\nContent-Length: 1000000\r\n\r\n"));
+    ASSERT_TRUE(client.Send("POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 1000000\r\n\r\n"));
     ExpectErrorThenClose(&client, 413, "PayloadTooLarge");
   });
 }
@@ -311,7 +311,7 @@ TEST_F(ServerConnectionTest, ChunkedBodyTooLargeGets413) {
   Serve([&](int port) {
     TestClient client(port);
     ASSERT_TRUE(client.Send(
-        "POST /p HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nhello \r\n5\r\nworld\r\n"));
+        "POST /p HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nhello \r\n5\r\nworld\r\n"));
     ExpectErrorThenClose(&client, 413, "PayloadTooLarge");
   });
 }
@@ -320,7 +320,7 @@ TEST_F(ServerConnectionTest, HeadersTooLargeGets431) {
   limits_.max_header_bytes = 256;
   Serve([&](int port) {
     TestClient client(port);
-    ASSERT_TRUE(client.Send("GET / HTTP/1.1\r\nX-Big: " + std::string(300, 'h') + "\r\n\r\n"));
+    ASSERT_TRUE(client.Send("GET / HTTP/1.1\r\nHost: h\r\nX-Big: " + std::string(300, 'h') + "\r\n\r\n"));
     ExpectErrorThenClose(&client, 431, "HeadersTooLarge");
   });
 }
@@ -338,7 +338,7 @@ TEST_F(ServerConnectionTest, UpgradeGets501) {
   Serve([&](int port) {
     TestClient client(port);
     ASSERT_TRUE(
-        client.Send("GET /ws HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"));
+        client.Send("GET /ws HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"));
     ExpectErrorThenClose(&client, 501, "NotImplemented");
   });
 }
