@@ -2,6 +2,10 @@
 
 #include <netinet/in.h>
 
+#include <string>
+
+#include "observability/log.h"
+
 namespace gw::server {
 
 Listener::Listener(uv_loop_t* loop, const http::Limits& limits, ConnectionHandler* handler)
@@ -38,14 +42,41 @@ void Listener::Stop() {
 }
 
 void Listener::OnConnection(uv_stream_t* server, int status) noexcept {
-  if (status == 0) static_cast<Listener*>(server->data)->Accept();
+  auto* self = static_cast<Listener*>(server->data);
+  if (status == 0) {
+    self->Accept();
+  } else {
+    self->LogAcceptError(status);
+  }
+}
+
+// Out of file descriptors (EMFILE/ENFILE) is the usual cause: libuv then accepts and closes the
+// waiting connections itself, and without this line nothing would say why clients are dropped.
+void Listener::LogAcceptError(int status) {
+  uint64_t events = 0;
+  if (!accept_error_log_.Allow(uv_now(loop_), &events)) return;
+  log::Error(std::string("cannot accept connections: ") + uv_strerror(status) + " (" +
+             uv_err_name(status) + "), " + std::to_string(events) +
+             " time(s) since the last such line; open connections: " +
+             std::to_string(connections_.size()));
 }
 
 void Listener::Accept() {
   auto* conn = new Connection(loop_, limits_, handler_, &connections_);
-  if (uv_accept(reinterpret_cast<uv_stream_t*>(&tcp_), conn->stream()) != 0) {
+  if (int rc = uv_accept(reinterpret_cast<uv_stream_t*>(&tcp_), conn->stream()); rc != 0) {
     conn->Close();
+    LogAcceptError(rc);
     return;
+  }
+  // The set already counts the new connection.
+  if (connections_.size() > limits_.max_connections) {
+    conn->RefuseRequests();
+    uint64_t events = 0;
+    if (over_limit_log_.Allow(uv_now(loop_), &events)) {
+      log::Warn("connection limit reached (--max-connections " +
+                std::to_string(limits_.max_connections) + "): " + std::to_string(events) +
+                " connection(s) answered 503 since the last such line");
+    }
   }
   conn->Start();
 }
