@@ -6,6 +6,7 @@
 
 #include <uv.h>
 
+#include <cstdint>
 #include <string>
 
 #include "http/limits.h"
@@ -41,6 +42,8 @@ class Listener {
   ConnectionSet connections_;
   LogThrottle over_limit_log_;
   LogThrottle accept_error_log_;
+  LogThrottle fd_log_;
+  uint64_t fd_limit_ = UINT64_MAX;  // RLIMIT_NOFILE when Listen() ran
 };
 
 }  // namespace gw::server
