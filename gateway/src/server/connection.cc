@@ -329,10 +329,13 @@ void ConnectionSet::Add(Connection* c) {
 
 void ConnectionSet::Remove(Connection* c) {
   connections_.erase(c);
-  if (peak_ >= kTrimAfterPeakConnections && connections_.size() <= peak_ / 4) {
-    // The allocator keeps freed memory for reuse; after a flood, give it back.
+  // The allocator keeps freed memory for reuse; after a flood, give it back each time the count
+  // has fallen to a quarter of the last mark, down to no connection at all: a few trims per flood.
+  const bool flood_over = peak_ >= kTrimAfterPeakConnections || trimming_;
+  if (flood_over && connections_.size() <= peak_ / 4) {
     malloc_trim(0);
     peak_ = connections_.size();
+    trimming_ = peak_ > 0;
   }
 }
 

@@ -127,7 +127,8 @@ class ConnectionSet {
 
  private:
   std::unordered_set<Connection*> connections_;
-  size_t peak_ = 0;  // most connections open at once since memory was last given back
+  size_t peak_ = 0;        // most connections open at once since memory was last given back
+  bool trimming_ = false;  // after a flood: give memory back again at each quarter, down to 0
 };
 
 }  // namespace gw::server
