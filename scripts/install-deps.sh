@@ -12,6 +12,7 @@ build_packages=(
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   nlohmann-json3-dev libgtest-dev libgmock-dev
   python3 python3-venv curl procps wrk util-linux clang-format
+  clang libclang-rt-14-dev
 )
 browser_packages=(chromium)  # the headless browser test of /docs
 runtime_packages=(

@@ -71,16 +71,21 @@ TEST_F(PrimeGatewayTest, NullBodyUsesTheInputExample) {
   EXPECT_EQ(r.body, "true");
 }
 
-TEST_F(PrimeGatewayTest, JsonObjectWithFormContentTypeIsAccepted) {
-  // What `curl -d '{"number":7908}'` sends: the gateway accepts a JSON object whatever the
-  // Content-Type (a deliberate, documented leniency).
-  const EnvVars form = {{"Content-Type", "application/x-www-form-urlencoded"}};
-  HttpResponse r = Perform(R"({"number":7907})", form);
+TEST_F(PrimeGatewayTest, JsonObjectWithFormContentTypeIs422AsTheOriginal) {
+  // text/plain, form-urlencoded and multipart are sent cross-site by browsers without a
+  // preflight: a JSON object under them must not start a job (the original answers 422 too).
+  for (const char* type :
+       {"application/x-www-form-urlencoded", "text/plain", "multipart/form-data; boundary=x"}) {
+    SCOPED_TRACE(type);
+    HttpResponse r = Perform(R"({"number":7908})", {{"Content-Type", type}});
+    ASSERT_EQ(r.status, 422) << r.Describe();
+    EXPECT_EQ(r.Json()["detail"][0]["type"], "dict_type") << r.body;
+    EXPECT_EQ(r.Json()["detail"][0]["input"], R"({"number":7908})") << r.body;
+  }
+  HttpResponse r =
+      Perform(R"({"number":7908})", {{"Content-Type", "application/json; charset=utf-8"}});
   ASSERT_EQ(r.status, 200) << r.Describe();
-  EXPECT_EQ(r.body, "true");
-  r = Perform(R"({"number":7908})", form);
-  ASSERT_EQ(r.status, 200) << r.Describe();
-  EXPECT_EQ(r.body, "false");  // the body was used, not the example
+  EXPECT_EQ(r.body, "false");
 }
 
 TEST_F(PrimeGatewayTest, MalformedJsonIs422JsonInvalid) {

@@ -1,7 +1,7 @@
 """Auxiliary endpoints (v1): extra POST endpoints beside perform, called like perform.
 
     racetrack_job_runner run job.py
-    curl -X POST localhost:7000/api/v1/explain -d '{"x": 6, "y": 7}'
+    curl -X POST localhost:7000/api/v1/explain -H 'Content-Type: application/json' -d '{"x": 6, "y": 7}'
 """
 import random
 

@@ -4,7 +4,7 @@ string and the body, as FastAPI binds them in the original (spec §9.2).
     racetrack_job_runner run job.py
     curl -X POST 'localhost:7000/api/v1/multiply/3?query=4' -d '2'        # 24.0
     curl 'localhost:7000/api/v1/random?start=1&end=2'
-    curl -X POST localhost:7000/api/v1/explain -d '{"x": 1, "y": 4}'
+    curl -X POST localhost:7000/api/v1/explain -H 'Content-Type: application/json' -d '{"x": 1, "y": 4}'
 
 The markers are the SDK's; FastAPI's Body/Query/Path work the same if FastAPI is installed.
 """

@@ -389,6 +389,15 @@ JsonBodyChecker::~JsonBodyChecker() = default;
 BodyCheck JsonBodyChecker::Check(const std::string* content_type, std::string& body) {
   // FastAPI treats an empty body as missing before it looks at the Content-Type.
   if (body.empty()) return Accepted(BodyVerdict::kUseExample);
+  if (content_type != nullptr && !IsJsonContentType(*content_type)) {
+    // Not parsed as JSON, as the original: pydantic validates the raw text as a dict and fails.
+    // This also closes a CSRF hole: text/plain, form-urlencoded and multipart/form-data are the
+    // types a browser sends cross-site without a preflight, so a JSON object under them must not
+    // start a job.
+    std::string input;
+    AppendPythonJsonString(body, input);
+    return NotADictionary(input);
+  }
   if (body.capacity() < body.size() + kJsonBodyPadding) {
     body.reserve(body.size() + kJsonBodyPadding);
   }
@@ -397,15 +406,6 @@ BodyCheck JsonBodyChecker::Check(const std::string* content_type, std::string& b
   BodyCheck check = impl_->Classify(std::string_view(body).substr(bom));
   impl_->ReleaseLargeBuffers();
   if (check.verdict == BodyVerdict::kObject && bom != 0) body.erase(0, bom);
-  if (check.verdict != BodyVerdict::kObject && content_type != nullptr &&
-      !IsJsonContentType(*content_type)) {
-    // Deliberately kinder than the original: a JSON object is accepted whatever the
-    // Content-Type (`curl -d` labels it form-urlencoded). Anything else is refused as the
-    // original refuses non-JSON content: pydantic validates the raw bytes as a dict.
-    std::string input;
-    AppendPythonJsonString(body, input);
-    return NotADictionary(input);
-  }
   return check;
 }
 

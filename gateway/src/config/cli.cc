@@ -33,11 +33,17 @@ Serves a Racetrack job over HTTP and forwards its calls to a worker process over
                             call goes to the ready worker with the fewest calls in flight
   --host H                  address to listen on (default 0.0.0.0)
   --port P                  port to listen on (default 7000)
-  --max-body-bytes N        largest request body accepted, else 413 (default 64 MiB)
+  --max-body-bytes N        largest request body accepted, else 413 (default 64 MiB); a request
+                            whose target, headers and body would not fit in one worker message
+                            (--max-message-bytes minus 64 KiB) also gets 413
   --max-header-bytes N      largest total of header names and values, else 431 (default 32 KiB)
   --max-url-bytes N         longest request target, else 414 (default 8 KiB)
-  --header-timeout-ms N     time allowed to send the request headers, else 408 (default 10000)
+  --header-timeout-ms N     time from a request's first byte to the end of its headers, else 408
+                            (default 10000)
+  --body-timeout-ms N       time from the end of the headers to the end of the body, else 408
+                            (default 30000)
   --keep-alive-timeout-ms N idle keep-alive connections close after this (default 60000)
+  --max-connections N       connections open at once; beyond, requests get 503 (default 10000)
   --call-timeout-ms N       a job call not answered within N ms of its arrival (queue included)
                             gets 504 and is cancelled at the worker (default 0: no limit)
   --stuck-call-grace-ms N   a call still running N ms after its deadline restarts the worker
@@ -110,6 +116,10 @@ CliOutcome ParseCommandLine(int argc, const char* const* argv, Config* config,
       ok = ParseNumber<size_t>(value, 16, SIZE_MAX, &config->limits.max_url_bytes);
     } else if (arg == "--header-timeout-ms") {
       ok = ParseNumber<uint64_t>(value, 1, UINT64_MAX, &config->limits.header_timeout_ms);
+    } else if (arg == "--body-timeout-ms") {
+      ok = ParseNumber<uint64_t>(value, 1, UINT64_MAX, &config->limits.body_timeout_ms);
+    } else if (arg == "--max-connections") {
+      ok = ParseNumber<size_t>(value, 1, SIZE_MAX, &config->limits.max_connections);
     } else if (arg == "--keep-alive-timeout-ms") {
       ok = ParseNumber<uint64_t>(value, 1, UINT64_MAX, &config->limits.keep_alive_timeout_ms);
     } else if (arg == "--call-timeout-ms") {
@@ -131,6 +141,8 @@ CliOutcome ParseCommandLine(int argc, const char* const* argv, Config* config,
     }
     if (!ok) return fail("invalid value '" + std::string(value) + "' for " + std::string(arg));
   }
+  config->limits.max_forward_bytes =
+      http::ForwardBudget(static_cast<size_t>(config->max_message_bytes));
   if (config->worker_command.empty() == config->worker_addresses.empty()) {
     return fail("give exactly one of --worker CMD or --worker-address ADDR");
   }

@@ -13,7 +13,7 @@ namespace gw::config {
 
 inline constexpr int kDefaultPort = 7000;
 inline constexpr uint64_t kDefaultDrainTimeoutMs = 30'000;
-inline constexpr int kDefaultMaxMessageBytes = 64 * 1024 * 1024;
+inline constexpr int kDefaultMaxMessageBytes = static_cast<int>(http::kDefaultMaxMessageBytes);
 inline constexpr uint64_t kDefaultStuckCallGraceMs = 10'000;
 inline constexpr uint32_t kMaxWorkers = 64;
 inline constexpr const char* kWorkersEnv = "RACETRACK_WORKERS";
@@ -33,7 +33,7 @@ struct Config {
   // With calls in flight and none ended for this long, the worker is wedged: /live fails with
   // the reason (0: never).
   uint64_t stall_timeout_ms = 0;
-  int max_message_bytes = kDefaultMaxMessageBytes;
+  int max_message_bytes = kDefaultMaxMessageBytes;  // also bounds requests: max_forward_bytes
   log::Level log_level = log::Level::kDebug;
   bool metrics_enabled =
       true;  // --no-metrics: no /metrics, no metric updates  // the original's CLI logs at debug

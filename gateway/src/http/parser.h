@@ -1,6 +1,9 @@
 // Incremental HTTP/1.x request codec over llhttp. It knows nothing of sockets: feed it bytes,
 // collect complete requests. Pipelined requests in one buffer all come out, in order.
-// Size limits are enforced here; a breach stops parsing with a ParseError.
+// Size limits and strict RFC 9112 framing are enforced here; a breach stops parsing with a
+// ParseError. llhttp 8.1 is lenient in places where request smuggling lives (the CRLF after chunk
+// data, header-name characters, obs-fold, spacing in the request line), so those are checked
+// here on the raw bytes around llhttp's spans.
 #pragma once
 
 #include <memory>
@@ -19,6 +22,7 @@ enum class ParseError {
   kHeadersTooLarge,  // 431 (header bytes or count)
   kBodyTooLarge,     // 413
   kUnsupported,      // 501: Upgrade / CONNECT
+  kExpectation,      // 417: an Expect other than 100-continue
 };
 
 class RequestParser {
@@ -37,6 +41,10 @@ class RequestParser {
   bool InHeaders() const;
   // True while a request has started and is not yet complete.
   bool InMessage() const;
+  // True once per request whose client sent "Expect: 100-continue" and waits for a go-ahead
+  // before its body: the connection then writes "100 Continue" (when no earlier response is
+  // pending). False again once any body byte arrived.
+  bool TakeContinue();
   // Human-readable reason for the last error (llhttp's reason or the limit hit).
   const std::string& ErrorReason() const;
 

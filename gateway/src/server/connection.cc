@@ -1,12 +1,31 @@
 #include "server/connection.h"
 
+#include <malloc.h>
+
+#include <algorithm>
+#include <memory>
+
 #include "api/json_text.h"
+#include "observability/log.h"
 
 namespace gw::server {
 namespace {
 
-// Reads go into the connection's own buffer; the codec copies what it keeps.
+// Every read of the loop's thread goes into one buffer: libuv calls alloc, read and the read
+// callback back to back for one connection at a time, and the codec copies what it keeps, so
+// no connection needs a buffer of its own while it waits.
 constexpr size_t kReadBufferBytes = 64 * 1024;
+
+char* LoopReadBuffer() {
+  thread_local std::unique_ptr<char[]> buffer(new char[kReadBufferBytes]);
+  return buffer.get();
+}
+
+// After a flood of connections, memory the allocator keeps for them is given back to the system
+// once the count has fallen to a quarter of a peak at least this high.
+constexpr size_t kTrimAfterPeakConnections = 1'000;
+
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 // Pipelined requests parsed ahead of the current one; beyond this we stop reading.
 constexpr size_t kMaxQueuedRequests = 32;
 
@@ -26,6 +45,8 @@ ParseErrorAnswer AnswerFor(http::ParseError error) {
       return {413, "PayloadTooLarge"};
     case http::ParseError::kUnsupported:
       return {501, "NotImplemented"};
+    case http::ParseError::kExpectation:
+      return {417, "ExpectationFailed"};
     case http::ParseError::kMalformed:
     case http::ParseError::kNone:
       break;
@@ -49,27 +70,26 @@ Connection::Connection(uv_loop_t* loop, const http::Limits& limits, ConnectionHa
 
 void Connection::Start() {
   uv_tcp_nodelay(&tcp_, 1);
-  read_buf_.resize(kReadBufferBytes);
   UpdateReading();
   UpdateTimer();
 }
 
-void Connection::OnAlloc(uv_handle_t* h, size_t, uv_buf_t* buf) noexcept {
-  auto* self = static_cast<Connection*>(h->data);
-  *buf = uv_buf_init(self->read_buf_.data(), static_cast<unsigned>(self->read_buf_.size()));
+void Connection::OnAlloc(uv_handle_t*, size_t, uv_buf_t* buf) noexcept {
+  *buf = uv_buf_init(LoopReadBuffer(), static_cast<unsigned>(kReadBufferBytes));
 }
 
-void Connection::OnRead(uv_stream_t* s, ssize_t nread, const uv_buf_t*) noexcept {
-  static_cast<Connection*>(s->data)->HandleRead(nread);
+void Connection::OnRead(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) noexcept {
+  static_cast<Connection*>(s->data)->HandleRead(buf->base, nread);
 }
 
-void Connection::HandleRead(ssize_t nread) {
+void Connection::HandleRead(const char* data, ssize_t nread) {
   if (nread == 0) return;
   if (nread < 0) {
-    // EOF or error. A request being answered, or an answer still being written, still reaches
-    // a peer that only half-closed; otherwise there is nothing left to do.
     read_eof_ = true;
-    if ((busy_ || write_pending_) && nread == UV_EOF) {
+    // A client that closes (FIN as much as RST) while its request is being answered or waits in
+    // the queue has left: its work is abandoned (Close tells the handler). An answer already
+    // complete and still being written is finished for a peer that only half-closed.
+    if (nread == UV_EOF && !busy_ && queue_.empty() && write_pending_) {
       UpdateReading();
       close_after_write_ = true;
       return;
@@ -78,24 +98,36 @@ void Connection::HandleRead(ssize_t nread) {
     return;
   }
   parsed_.clear();
-  http::ParseError error = parser_.Feed(read_buf_.data(), static_cast<size_t>(nread), &parsed_);
+  http::ParseError error = parser_.Feed(data, static_cast<size_t>(nread), &parsed_);
   for (auto& request : parsed_) queue_.push_back(std::move(request));
   DispatchNext();
   if (error != http::ParseError::kNone && !closing_) HandleParseError(error);
   if (closing_) return;
+  MaybeSendContinue();
   Flush();
   UpdateReading();
   UpdateTimer();
 }
 
+// "100 Continue" goes out only when every earlier response has, so it is never read as the
+// answer to an earlier pipelined request.
+void Connection::MaybeSendContinue() {
+  if (busy_ || !queue_.empty() || close_after_write_ || !deferred_error_.empty()) return;
+  if (parser_.TakeContinue()) out_.append(kContinue);
+}
+
 void Connection::HandleParseError(http::ParseError error) {
+  ParseErrorAnswer answer = AnswerFor(error);
+  AnswerErrorAndClose(answer.status, answer.type, parser_.ErrorReason());
+}
+
+void Connection::AnswerErrorAndClose(int status, std::string_view type, std::string_view reason) {
   // A response that closes the connection (handler's choice) went out before it: nothing may
   // follow that, so the bad bytes after it are dropped.
   if (close_after_write_) return;
   // Answer the bad request after the good ones before it, then close.
-  ParseErrorAnswer answer = AnswerFor(error);
-  std::string body = api::ErrorBody(parser_.ErrorReason(), answer.type);
-  http::ResponseHead head{answer.status, http::kJson, {}, true};
+  std::string body = api::ErrorBody(reason, type);
+  http::ResponseHead head{status, http::kJson, {}, true};
   read_eof_ = true;
   if (busy_ || !queue_.empty()) {
     // Earlier pipelined requests are still pending: answer them first, then this one.
@@ -113,6 +145,11 @@ void Connection::DispatchNext() {
   dispatching_ = true;
   while (!busy_ && !queue_.empty() && !closing_) {
     busy_ = true;
+    if (refusing_) {
+      Respond(http::ResponseHead{503, http::kJson, {}, true},
+              api::ErrorBody("the gateway has reached its connection limit", "Overloaded"));
+      continue;
+    }
     handler_->OnRequest(this, queue_.front());
   }
   dispatching_ = false;
@@ -144,8 +181,10 @@ void Connection::Respond(const http::ResponseHead& head, std::string_view body) 
   }
   busy_ = false;
   pending_tag = 0;
-  if (dispatching_) return;  // the dispatch loop continues and its caller flushes once
+  timer_phase_ = TimerPhase::kNone;  // the keep-alive idle time starts again from this answer
+  if (dispatching_) return;          // the dispatch loop continues and its caller flushes once
   DispatchNext();
+  MaybeSendContinue();
   Flush();
   UpdateReading();
   UpdateTimer();
@@ -196,15 +235,36 @@ void Connection::UpdateReading() {
   }
 }
 
-// One timer serves two limits: the time to receive a request's headers, and how long an idle
-// keep-alive connection may stay open.
+// One timer serves three limits: the time from the first byte of a request to the end of its
+// headers, the time from there to the end of its body, and how long an idle keep-alive
+// connection may stay open. A phase's timer starts when the phase starts; reads within it do not
+// restart it, so a client cannot stretch a request by trickling bytes.
 void Connection::UpdateTimer() {
   if (closing_) return;
-  uint64_t timeout = 0;
+  TimerPhase phase = TimerPhase::kNone;
   if (parser_.InHeaders()) {
-    timeout = limits_.header_timeout_ms;
-  } else if (!busy_ && queue_.empty() && !parser_.InMessage()) {
-    timeout = limits_.keep_alive_timeout_ms;
+    phase = TimerPhase::kHeaders;
+  } else if (parser_.InMessage()) {
+    phase = TimerPhase::kBody;
+  } else if (!busy_ && queue_.empty()) {
+    phase = TimerPhase::kKeepAlive;
+  }
+  if (phase == timer_phase_) return;
+  timer_phase_ = phase;
+  uint64_t timeout = 0;
+  switch (phase) {
+    case TimerPhase::kHeaders:
+      timeout = limits_.header_timeout_ms;
+      break;
+    case TimerPhase::kBody:
+      timeout = limits_.body_timeout_ms;
+      break;
+    case TimerPhase::kKeepAlive:
+      // A connection over the limit gets no more idle time than it has to send its headers.
+      timeout = refusing_ ? limits_.header_timeout_ms : limits_.keep_alive_timeout_ms;
+      break;
+    case TimerPhase::kNone:
+      break;
   }
   if (timeout == 0) {
     uv_timer_stop(&timer_);
@@ -218,14 +278,22 @@ void Connection::OnTimer(uv_timer_t* t) noexcept {
 }
 
 void Connection::HandleTimeout() {
-  if (!parser_.InHeaders() || busy_) {
+  const TimerPhase phase = timer_phase_;
+  timer_phase_ = TimerPhase::kNone;
+  if (phase != TimerPhase::kHeaders && phase != TimerPhase::kBody) {
     Close();  // idle keep-alive connection
     return;
   }
-  std::string body = api::ErrorBody("timed out waiting for the request headers", "RequestTimeout");
-  http::AppendResponse(&out_, http::ResponseHead{408, http::kJson, {}, true}, body, false);
-  close_after_write_ = true;
-  read_eof_ = true;
+  const bool headers = phase == TimerPhase::kHeaders;
+  const uint64_t limit_ms = headers ? limits_.header_timeout_ms : limits_.body_timeout_ms;
+  if (log::Enabled(log::Level::kInfo)) {
+    log::Write(log::Level::kInfo, std::string("408: the client took longer than ") +
+                                      std::to_string(limit_ms) + " ms to send the request " +
+                                      (headers ? "headers" : "body"));
+  }
+  AnswerErrorAndClose(408, "RequestTimeout",
+                      headers ? "timed out waiting for the request headers"
+                              : "timed out waiting for the request body");
   UpdateReading();
   Flush();
 }
@@ -254,9 +322,22 @@ void Connection::OnClosed(uv_handle_t* h) noexcept {
   if (--self->open_handles_ == 0) delete self;
 }
 
-void ConnectionSet::Add(Connection* c) { connections_.insert(c); }
+void ConnectionSet::Add(Connection* c) {
+  connections_.insert(c);
+  peak_ = std::max(peak_, connections_.size());
+}
 
-void ConnectionSet::Remove(Connection* c) { connections_.erase(c); }
+void ConnectionSet::Remove(Connection* c) {
+  connections_.erase(c);
+  // The allocator keeps freed memory for reuse; after a flood, give it back each time the count
+  // has fallen to a quarter of the last mark, down to no connection at all: a few trims per flood.
+  const bool flood_over = peak_ >= kTrimAfterPeakConnections || trimming_;
+  if (flood_over && connections_.size() <= peak_ / 4) {
+    malloc_trim(0);
+    peak_ = connections_.size();
+    trimming_ = peak_ > 0;
+  }
+}
 
 void ConnectionSet::CloseAllWhenIdle() {
   // CloseWhenIdle may remove the connection from the set: iterate over a copy.

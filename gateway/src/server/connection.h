@@ -48,6 +48,9 @@ class Connection {
   void Respond(const http::ResponseHead& head, std::string_view body);
   // Closes the connection once the current request (if any) is answered.
   void CloseWhenIdle();
+  // Over the connection limit: every request on this connection gets 503 and the connection
+  // closes after the first answer; the handler never sees it. Call before Start().
+  void RefuseRequests() { refusing_ = true; }
   void Close();
 
   bool busy() const { return busy_; }
@@ -61,14 +64,22 @@ class Connection {
   uint32_t metrics_endpoint = 0;
 
  private:
+  // Which limit the timer enforces now. The header and body limits are totals: the timer starts
+  // when the phase starts and does not restart on every read.
+  enum class TimerPhase : uint8_t { kNone, kKeepAlive, kHeaders, kBody };
+
   static void OnAlloc(uv_handle_t* h, size_t suggested, uv_buf_t* buf) noexcept;
   static void OnRead(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) noexcept;
   static void OnWrite(uv_write_t* req, int status) noexcept;
   static void OnTimer(uv_timer_t* t) noexcept;
   static void OnClosed(uv_handle_t* h) noexcept;
 
-  void HandleRead(ssize_t nread);
+  void HandleRead(const char* data, ssize_t nread);
   void HandleParseError(http::ParseError error);
+  // Answers the request being received with an error and closes after it (and after the
+  // answers to earlier pipelined requests).
+  void AnswerErrorAndClose(int status, std::string_view type, std::string_view reason);
+  void MaybeSendContinue();
   void HandleTimeout();
   void DispatchNext();
   void Flush();
@@ -84,9 +95,9 @@ class Connection {
   uv_write_t write_req_;
   http::RequestParser parser_;
 
-  // Buffers. read_buf_ is refilled by every read; the codec copies what it keeps. out_ collects
-  // responses until Flush(); writing_ is handed to libuv and must not change until OnWrite.
-  std::string read_buf_;
+  // Buffers. Reads go to one loop-wide buffer (connection.cc); the codec copies what it keeps, so
+  // an idle connection holds no read buffer. out_ collects responses until Flush(); writing_ is
+  // handed to libuv and must not change until OnWrite.
   std::string out_;
   std::string writing_;
   std::string deferred_error_;  // answer to a bad request queued behind good ones
@@ -94,6 +105,7 @@ class Connection {
   std::vector<http::Request> parsed_;  // scratch for one Feed()
   std::deque<http::Request> queue_;    // pipelined requests not yet answered; front is current
   int open_handles_ = 0;
+  TimerPhase timer_phase_ = TimerPhase::kNone;
   bool busy_ = false;           // the front request is with the handler
   bool write_pending_ = false;  // a uv_write is in flight
   bool dispatching_ = false;    // inside DispatchNext's loop
@@ -101,6 +113,7 @@ class Connection {
   bool reading_ = false;
   bool read_eof_ = false;
   bool closing_ = false;
+  bool refusing_ = false;  // over the connection limit: answer 503, then close
 };
 
 // The set of live connections, for graceful shutdown. Connections add and remove themselves.
@@ -114,6 +127,8 @@ class ConnectionSet {
 
  private:
   std::unordered_set<Connection*> connections_;
+  size_t peak_ = 0;        // most connections open at once since memory was last given back
+  bool trimming_ = false;  // after a flood: give memory back again at each quarter, down to 0
 };
 
 }  // namespace gw::server

@@ -1,14 +1,17 @@
 // The listening TCP socket. Accepts connections and hands each to a new Connection that owns
-// itself from then on. Stop() closes the socket (new connections are refused) and leaves the
-// open connections to the ConnectionSet.
+// itself from then on. Beyond --max-connections a new connection is still accepted, so that its
+// client gets a 503 rather than a hang, and closed after that answer. Stop() closes the socket (new
+// connections are refused) and leaves the open connections to the ConnectionSet.
 #pragma once
 
 #include <uv.h>
 
+#include <cstdint>
 #include <string>
 
 #include "http/limits.h"
 #include "server/connection.h"
+#include "server/log_throttle.h"
 
 namespace gw::server {
 
@@ -29,6 +32,7 @@ class Listener {
  private:
   static void OnConnection(uv_stream_t* server, int status) noexcept;
   void Accept();
+  void LogAcceptError(int status);
 
   uv_loop_t* loop_;
   const http::Limits& limits_;
@@ -36,6 +40,10 @@ class Listener {
   uv_tcp_t tcp_;
   bool listening_ = false;
   ConnectionSet connections_;
+  LogThrottle over_limit_log_;
+  LogThrottle accept_error_log_;
+  LogThrottle fd_log_;
+  uint64_t fd_limit_ = UINT64_MAX;  // RLIMIT_NOFILE when Listen() ran
 };
 
 }  // namespace gw::server

@@ -83,6 +83,10 @@ TEST_F(ConfigCliTest, Defaults) {
   EXPECT_EQ(c.limits.max_url_bytes, http::kDefaultMaxUrlBytes);
   EXPECT_EQ(c.limits.header_timeout_ms, http::kDefaultHeaderTimeoutMs);
   EXPECT_EQ(c.limits.keep_alive_timeout_ms, http::kDefaultKeepAliveTimeoutMs);
+  EXPECT_EQ(c.limits.body_timeout_ms, http::kDefaultBodyTimeoutMs);
+  EXPECT_EQ(c.limits.max_connections, http::kDefaultMaxConnections);
+  EXPECT_EQ(c.limits.max_forward_bytes,
+            http::kDefaultMaxMessageBytes - http::kMessageEnvelopeHeadroomBytes);
   EXPECT_EQ(c.drain_timeout_ms, kDefaultDrainTimeoutMs);
   EXPECT_EQ(c.call_timeout_ms, 0u);
   EXPECT_EQ(c.max_message_bytes, kDefaultMaxMessageBytes);
@@ -178,6 +182,10 @@ TEST_F(ConfigCliTest, LimitsAndTimeouts) {
                          "250",
                          "--keep-alive-timeout-ms",
                          "500",
+                         "--body-timeout-ms",
+                         "750",
+                         "--max-connections",
+                         "3",
                          "--call-timeout-ms",
                          "7000",
                          "--drain-timeout-ms",
@@ -195,6 +203,9 @@ TEST_F(ConfigCliTest, LimitsAndTimeouts) {
   EXPECT_EQ(c.limits.max_url_bytes, 100u);
   EXPECT_EQ(c.limits.header_timeout_ms, 250u);
   EXPECT_EQ(c.limits.keep_alive_timeout_ms, 500u);
+  EXPECT_EQ(c.limits.body_timeout_ms, 750u);
+  EXPECT_EQ(c.limits.max_connections, 3u);
+  EXPECT_EQ(c.limits.max_forward_bytes, 4096u - 1024u);  // a quarter kept for small messages
   EXPECT_EQ(c.call_timeout_ms, 7000u);
   EXPECT_EQ(c.drain_timeout_ms, 0u);
   EXPECT_EQ(c.max_message_bytes, 4096);
@@ -212,6 +223,8 @@ TEST_F(ConfigCliTest, LimitsOutOfRange) {
       {"--max-url-bytes", "15"},
       {"--header-timeout-ms", "0"},
       {"--keep-alive-timeout-ms", "0"},
+      {"--body-timeout-ms", "0"},
+      {"--max-connections", "0"},
       {"--call-timeout-ms", "4294967296"},
       {"--max-message-bytes", "1023"},
       {"--max-message-bytes", "2147483648"},

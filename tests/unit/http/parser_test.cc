@@ -64,7 +64,7 @@ TEST(HttpRequestParserTest, MapsMethods) {
                 {"DELETE", Method::kDelete},   {"PATCH", Method::kPatch},
                 {"OPTIONS", Method::kOptions}, {"PROPFIND", Method::kOther}};
   for (const auto& c : kCases) {
-    std::string data = std::string(c.name) + " / HTTP/1.1\r\n\r\n";
+    std::string data = std::string(c.name) + " / HTTP/1.1\r\nHost: h\r\n\r\n";
     std::vector<Request> out = ParseOk(data);
     ASSERT_EQ(out.size(), 1u) << c.name;
     EXPECT_EQ(out[0].method, c.method) << c.name;
@@ -74,7 +74,7 @@ TEST(HttpRequestParserTest, MapsMethods) {
 
 TEST(HttpRequestParserTest, PostWithContentLength) {
   std::vector<Request> out = ParseOk(
-      "POST /api/v1/perform HTTP/1.1\r\nContent-Type: application/json\r\n"
+      "POST /api/v1/perform HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\n"
       "Content-Length: 13\r\n\r\n{\"numbers\":1}");
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].method, Method::kPost);
@@ -85,7 +85,7 @@ TEST(HttpRequestParserTest, PostWithContentLength) {
 
 TEST(HttpRequestParserTest, ChunkedBodyIsDechunked) {
   std::vector<Request> out = ParseOk(
-      "POST /p HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "POST /p HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
       "5\r\nhello\r\n7;ext=1\r\n, world\r\n0\r\n\r\n");
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].body, "hello, world");
@@ -93,34 +93,35 @@ TEST(HttpRequestParserTest, ChunkedBodyIsDechunked) {
 
 TEST(HttpRequestParserTest, ChunkedTrailersAreNotHeaders) {
   std::vector<Request> out = ParseOk(
-      "POST /p HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "POST /p HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
       "2\r\nhi\r\n0\r\nX-Trailer: sneaky\r\n\r\n");
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].body, "hi");
   EXPECT_EQ(out[0].FindHeader("x-trailer"), nullptr);
-  EXPECT_EQ(out[0].headers.size(), 1u);
+  EXPECT_EQ(out[0].headers.size(), 2u);  // host, transfer-encoding
 }
 
 TEST(HttpRequestParserTest, PipelinedRequestsComeOutInOrder) {
   std::vector<Request> out = ParseOk(
-      "GET /one HTTP/1.1\r\n\r\n"
-      "POST /two HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc"
-      "DELETE /three HTTP/1.1\r\nX-Id: 3\r\n\r\n");
+      "GET /one HTTP/1.1\r\nHost: h\r\n\r\n"
+      "POST /two HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc"
+      "DELETE /three HTTP/1.1\r\nHost: h\r\nX-Id: 3\r\n\r\n");
   ASSERT_EQ(out.size(), 3u);
   EXPECT_EQ(out[0].target, "/one");
   EXPECT_EQ(out[1].target, "/two");
   EXPECT_EQ(out[1].body, "abc");
   EXPECT_EQ(out[2].target, "/three");
   EXPECT_EQ(out[2].method, Method::kDelete);
-  ASSERT_EQ(out[2].headers.size(), 1u);
-  EXPECT_EQ(out[2].headers[0].value, "3");
+  ASSERT_EQ(out[2].headers.size(), 2u);
+  EXPECT_EQ(out[2].headers[1].value, "3");
 }
 
 TEST(HttpRequestParserTest, ByteByByteFeedParsesIdentically) {
   const std::string_view kData =
       "GET /a/b?q=1&r=2 HTTP/1.1\r\nHost: h\r\nX-Long-Header-Name: some value here\r\n\r\n"
-      "POST /c HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello"
-      "PUT /d HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n";
+      "POST /c HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello"
+      "PUT /d HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: "
+      "chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n";
   std::vector<Request> whole = ParseOk(kData);
 
   RequestParser parser{Limits()};
@@ -159,7 +160,7 @@ TEST(HttpRequestParserTest, Http10ClosesUnlessKeepAliveIsAsked) {
 }
 
 TEST(HttpRequestParserTest, Http11ConnectionCloseEndsKeepAlive) {
-  std::vector<Request> out = ParseOk("GET / HTTP/1.1\r\nConnection: close\r\n\r\n");
+  std::vector<Request> out = ParseOk("GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
   ASSERT_EQ(out.size(), 1u);
   EXPECT_FALSE(out[0].keep_alive);
 }
@@ -167,10 +168,12 @@ TEST(HttpRequestParserTest, Http11ConnectionCloseEndsKeepAlive) {
 TEST(HttpRequestParserTest, DataAfterCloseRequestIsIgnored) {
   RequestParser parser{Limits()};
   std::vector<Request> out;
-  EXPECT_EQ(
-      FeedAll(&parser, "GET /a HTTP/1.1\r\nConnection: close\r\n\r\nGET /b HTTP/1.1\r\n\r\n", &out),
-      ParseError::kNone);
-  EXPECT_EQ(FeedAll(&parser, "GET /c HTTP/1.1\r\n\r\n", &out), ParseError::kNone);
+  EXPECT_EQ(FeedAll(&parser,
+                    "GET /a HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\nGET /b "
+                    "HTTP/1.1\r\nHost: h\r\n\r\n",
+                    &out),
+            ParseError::kNone);
+  EXPECT_EQ(FeedAll(&parser, "GET /c HTTP/1.1\r\nHost: h\r\n\r\n", &out), ParseError::kNone);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].target, "/a");
   EXPECT_FALSE(parser.InMessage());
@@ -178,24 +181,25 @@ TEST(HttpRequestParserTest, DataAfterCloseRequestIsIgnored) {
 
 TEST(HttpRequestParserTest, HeaderNamesAreLowerCasedAndValuesKept) {
   std::vector<Request> out = ParseOk(
-      "GET / HTTP/1.1\r\nX-Request-Tracing-Id: AbC-123\r\nCONTENT-TYPE: Text/Plain\r\n"
+      "GET / HTTP/1.1\r\nHost: h\r\nX-Request-Tracing-Id: AbC-123\r\nCONTENT-TYPE: Text/Plain\r\n"
       "X-Empty:\r\n\r\n");
   ASSERT_EQ(out.size(), 1u);
-  ASSERT_EQ(out[0].headers.size(), 3u);
-  EXPECT_EQ(out[0].headers[0].name, "x-request-tracing-id");
-  EXPECT_EQ(out[0].headers[0].value, "AbC-123");
-  EXPECT_EQ(out[0].headers[1].name, "content-type");
-  EXPECT_EQ(out[0].headers[1].value, "Text/Plain");
-  EXPECT_EQ(out[0].headers[2].name, "x-empty");
-  EXPECT_EQ(out[0].headers[2].value, "");
+  ASSERT_EQ(out[0].headers.size(), 4u);
+  EXPECT_EQ(out[0].headers[1].name, "x-request-tracing-id");
+  EXPECT_EQ(out[0].headers[1].value, "AbC-123");
+  EXPECT_EQ(out[0].headers[2].name, "content-type");
+  EXPECT_EQ(out[0].headers[2].value, "Text/Plain");
+  EXPECT_EQ(out[0].headers[3].name, "x-empty");
+  EXPECT_EQ(out[0].headers[3].value, "");
 }
 
 TEST(HttpRequestParserTest, UrlLimit) {
   Limits limits;
   limits.max_url_bytes = 10;
-  EXPECT_EQ(ParseOk("GET /123456789 HTTP/1.1\r\n\r\n", limits).size(), 1u);  // exactly 10
+  EXPECT_EQ(ParseOk("GET /123456789 HTTP/1.1\r\nHost: h\r\n\r\n", limits).size(),
+            1u);  // exactly 10
   std::string reason;
-  EXPECT_EQ(ParseFailure("GET /1234567890 HTTP/1.1\r\n\r\n", limits, &reason),
+  EXPECT_EQ(ParseFailure("GET /1234567890 HTTP/1.1\r\nHost: h\r\n\r\n", limits, &reason),
             ParseError::kUrlTooLong);
   EXPECT_NE(reason.find("URL"), std::string::npos) << reason;
 }
@@ -205,28 +209,28 @@ TEST(HttpRequestParserTest, UrlLimitAcrossFeeds) {
   limits.max_url_bytes = 10;
   RequestParser parser(limits);
   std::vector<Request> out;
-  EXPECT_EQ(FeedByteByByte(&parser, "GET /1234567890 HTTP/1.1\r\n\r\n", &out),
+  EXPECT_EQ(FeedByteByByte(&parser, "GET /1234567890 HTTP/1.1\r\nHost: h\r\n\r\n", &out),
             ParseError::kUrlTooLong);
 }
 
 TEST(HttpRequestParserTest, HeaderBytesLimit) {
   Limits limits;
-  limits.max_header_bytes = 10;  // names + values
-  EXPECT_EQ(ParseOk("GET / HTTP/1.1\r\nabcde: 12345\r\n\r\n", limits).size(), 1u);
+  limits.max_header_bytes = 10;  // names + values (HTTP/1.0: no Host)
+  EXPECT_EQ(ParseOk("GET / HTTP/1.0\r\nabcde: 12345\r\n\r\n", limits).size(), 1u);
   std::string reason;
-  EXPECT_EQ(ParseFailure("GET / HTTP/1.1\r\nabcde: 123456\r\n\r\n", limits, &reason),
+  EXPECT_EQ(ParseFailure("GET / HTTP/1.0\r\nabcde: 123456\r\n\r\n", limits, &reason),
             ParseError::kHeadersTooLarge);
   EXPECT_FALSE(reason.empty());
-  EXPECT_EQ(ParseFailure("GET / HTTP/1.1\r\nab: 12\r\ncd: 34\r\nef: 56\r\n\r\n", limits, &reason),
+  EXPECT_EQ(ParseFailure("GET / HTTP/1.0\r\nab: 12\r\ncd: 34\r\nef: 56\r\n\r\n", limits, &reason),
             ParseError::kHeadersTooLarge);
 }
 
 TEST(HttpRequestParserTest, HeaderCountLimit) {
   Limits limits;
   limits.max_header_count = 2;
-  EXPECT_EQ(ParseOk("GET / HTTP/1.1\r\na: 1\r\nb: 2\r\n\r\n", limits).size(), 1u);
+  EXPECT_EQ(ParseOk("GET / HTTP/1.0\r\na: 1\r\nb: 2\r\n\r\n", limits).size(), 1u);
   std::string reason;
-  EXPECT_EQ(ParseFailure("GET / HTTP/1.1\r\na: 1\r\nb: 2\r\nc: 3\r\n\r\n", limits, &reason),
+  EXPECT_EQ(ParseFailure("GET / HTTP/1.0\r\na: 1\r\nb: 2\r\nc: 3\r\n\r\n", limits, &reason),
             ParseError::kHeadersTooLarge);
   EXPECT_NE(reason.find("too many"), std::string::npos) << reason;
 }
@@ -234,11 +238,12 @@ TEST(HttpRequestParserTest, HeaderCountLimit) {
 TEST(HttpRequestParserTest, BodyLimitViaContentLengthFailsAtHeaders) {
   Limits limits;
   limits.max_body_bytes = 4;
-  EXPECT_EQ(ParseOk("POST / HTTP/1.1\r\nContent-Length: 4\r\n\r\nabcd", limits).size(), 1u);
+  EXPECT_EQ(ParseOk("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\n\r\nabcd", limits).size(),
+            1u);
   // No body byte is sent: the declared length alone is refused.
   RequestParser parser(limits);
   std::vector<Request> out;
-  EXPECT_EQ(FeedAll(&parser, "POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\n", &out),
+  EXPECT_EQ(FeedAll(&parser, "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\n", &out),
             ParseError::kBodyTooLarge);
   EXPECT_NE(parser.ErrorReason().find("body"), std::string::npos) << parser.ErrorReason();
 }
@@ -246,13 +251,13 @@ TEST(HttpRequestParserTest, BodyLimitViaContentLengthFailsAtHeaders) {
 TEST(HttpRequestParserTest, BodyLimitViaChunks) {
   Limits limits;
   limits.max_body_bytes = 4;
-  EXPECT_EQ(ParseOk("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+  EXPECT_EQ(ParseOk("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
                     "2\r\nab\r\n2\r\ncd\r\n0\r\n\r\n",
                     limits)
                 .size(),
             1u);
   std::string reason;
-  EXPECT_EQ(ParseFailure("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+  EXPECT_EQ(ParseFailure("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
                          "2\r\nab\r\n3\r\ncde\r\n0\r\n\r\n",
                          limits, &reason),
             ParseError::kBodyTooLarge);
@@ -268,8 +273,9 @@ TEST(HttpRequestParserTest, ConnectIsUnsupported) {
 
 TEST(HttpRequestParserTest, UpgradeIsUnsupported) {
   std::string reason;
-  EXPECT_EQ(ParseFailure("GET /ws HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n",
-                         Limits(), &reason),
+  EXPECT_EQ(ParseFailure(
+                "GET /ws HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n",
+                Limits(), &reason),
             ParseError::kUnsupported);
 }
 
@@ -278,8 +284,9 @@ TEST(HttpRequestParserTest, GarbageIsMalformed) {
   EXPECT_EQ(ParseFailure("\x01\x02garbage\r\n\r\n", Limits(), &reason), ParseError::kMalformed);
   EXPECT_FALSE(reason.empty());
   EXPECT_EQ(ParseFailure("GET / HTTP/9.9\r\n\r\n", Limits(), &reason), ParseError::kMalformed);
-  EXPECT_EQ(ParseFailure("POST / HTTP/1.1\r\nContent-Length: abc\r\n\r\n", Limits(), &reason),
-            ParseError::kMalformed);
+  EXPECT_EQ(
+      ParseFailure("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: abc\r\n\r\n", Limits(), &reason),
+      ParseError::kMalformed);
 }
 
 TEST(HttpRequestParserTest, StaysFailedAfterError) {
@@ -287,9 +294,10 @@ TEST(HttpRequestParserTest, StaysFailedAfterError) {
   limits.max_url_bytes = 4;
   RequestParser parser(limits);
   std::vector<Request> out;
-  EXPECT_EQ(FeedAll(&parser, "GET /toolong HTTP/1.1\r\n\r\n", &out), ParseError::kUrlTooLong);
+  EXPECT_EQ(FeedAll(&parser, "GET /toolong HTTP/1.1\r\nHost: h\r\n\r\n", &out),
+            ParseError::kUrlTooLong);
   std::string reason = parser.ErrorReason();
-  EXPECT_EQ(FeedAll(&parser, "GET / HTTP/1.1\r\n\r\n", &out), ParseError::kUrlTooLong);
+  EXPECT_EQ(FeedAll(&parser, "GET / HTTP/1.1\r\nHost: h\r\n\r\n", &out), ParseError::kUrlTooLong);
   EXPECT_EQ(parser.ErrorReason(), reason);
   EXPECT_TRUE(out.empty());
 }
@@ -297,7 +305,8 @@ TEST(HttpRequestParserTest, StaysFailedAfterError) {
 TEST(HttpRequestParserTest, RequestsBeforeAnErrorAreDelivered) {
   RequestParser parser{Limits()};
   std::vector<Request> out;
-  EXPECT_EQ(FeedAll(&parser, "GET /ok HTTP/1.1\r\n\r\n\x01garbage", &out), ParseError::kMalformed);
+  EXPECT_EQ(FeedAll(&parser, "GET /ok HTTP/1.1\r\nHost: h\r\n\r\n\x01garbage", &out),
+            ParseError::kMalformed);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].target, "/ok");
 }
@@ -312,7 +321,8 @@ TEST(HttpRequestParserTest, InHeadersAndInMessageTransitions) {
   EXPECT_TRUE(parser.InHeaders());
   EXPECT_TRUE(parser.InMessage());
 
-  ASSERT_EQ(FeedAll(&parser, "OST / HTTP/1.1\r\nContent-Length: 2\r\n", &out), ParseError::kNone);
+  ASSERT_EQ(FeedAll(&parser, "OST / HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n", &out),
+            ParseError::kNone);
   EXPECT_TRUE(parser.InHeaders());
 
   ASSERT_EQ(FeedAll(&parser, "\r\n", &out), ParseError::kNone);
@@ -333,6 +343,128 @@ TEST(HttpRequestParserTest, InHeadersAndInMessageTransitions) {
   ASSERT_EQ(FeedAll(&parser, "GET", &out), ParseError::kNone);
   EXPECT_TRUE(parser.InHeaders());
   EXPECT_TRUE(parser.InMessage());
+}
+
+// ---- Strict RFC 9112 framing (what llhttp 8.1 lets through) ----
+
+ParseError ParseError400(std::string_view data, bool byte_by_byte = false) {
+  RequestParser parser{Limits()};
+  std::vector<Request> out;
+  ParseError error =
+      byte_by_byte ? FeedByteByByte(&parser, data, &out) : FeedAll(&parser, data, &out);
+  EXPECT_TRUE(out.empty()) << data;
+  return error;
+}
+
+TEST(HttpStrictParsingTest, MalformedRequestsAreRefusedWhateverTheFeedSplit) {
+  const std::string_view kCases[] = {
+      // chunk data not followed by CRLF (the bytes after it would become a second request)
+      "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}ZZ0\r\n\r\n"
+      "GET / HTTP/1.1\r\nHost: h\r\n\r\n",
+      "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\rZ0\r\n\r\n",
+      // header names must be tokens, and not empty
+      "GET / HTTP/1.1\r\nHost: h\r\nX Foo: bar\r\n\r\n",
+      "POST / HTTP/1.1\r\nHost: h\r\nTransfer Encoding: chunked\r\n\r\n",
+      "GET / HTTP/1.1\r\nHost: h\r\nX-Foo : bar\r\n\r\n",
+      "GET / HTTP/1.1\r\nHost: h\r\n: bar\r\n\r\n",
+      // obs-fold
+      "GET / HTTP/1.1\r\nHost: h\r\nX-A: b\r\n c\r\n\r\n",
+      "GET / HTTP/1.1\r\nHost: h\r\nX-A: b\r\n\tc\r\n\r\n",
+      "GET / HTTP/1.1\r\nHost: h\r\nX-A:\r\n c\r\n\r\n",
+      // versions other than 1.0 and 1.1
+      "GET / HTTP/2.0\r\nHost: h\r\n\r\n",
+      "GET / HTTP/1.2\r\nHost: h\r\n\r\n",
+      // one space, exactly, between the parts of the request line
+      "GET  / HTTP/1.1\r\nHost: h\r\n\r\n",
+      "GET /  HTTP/1.1\r\nHost: h\r\n\r\n",
+      // HTTP/1.1 needs exactly one Host
+      "GET / HTTP/1.1\r\n\r\n",
+      "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+      // what the worker could not take as a protobuf string
+      "GET /caf\xe9 HTTP/1.1\r\nHost: h\r\n\r\n",
+      "GET /p?q=caf\xe9 HTTP/1.1\r\nHost: h\r\n\r\n",
+      "GET / HTTP/1.1\r\nHost: h\r\nX-Note: caf\xe9\r\n\r\n",
+  };
+  for (std::string_view data : kCases) {
+    SCOPED_TRACE(testing::PrintToString(std::string(data)));
+    EXPECT_EQ(ParseError400(data), ParseError::kMalformed);
+    EXPECT_EQ(ParseError400(data, true), ParseError::kMalformed);
+  }
+}
+
+TEST(HttpStrictParsingTest, WellFormedEdgeCasesStillParse) {
+  for (std::string_view data : {
+           "GET / HTTP/1.0\r\n\r\n",
+           "GET /caf%C3%A9?q=\xC3\xA9 HTTP/1.1\r\nHost: h\r\nX-Note: caf\xC3\xA9\r\n\r\n",
+           "GET / HTTP/1.1\r\nHost: h\r\nX-Empty:\r\nX-Tab:\ta\tb\t\r\n\r\n",
+           "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+           "GET / HTTP/1.1\r\nHost: h\r\n!#$%&'*+-.^_`|~09az: v\r\n\r\n",
+       }) {
+    SCOPED_TRACE(testing::PrintToString(std::string(data)));
+    RequestParser parser{Limits()};
+    std::vector<Request> out;
+    EXPECT_EQ(FeedByteByByte(&parser, data, &out), ParseError::kNone) << parser.ErrorReason();
+    EXPECT_EQ(out.size(), 1u);
+    EXPECT_EQ(ParseOk(data).size(), 1u);
+  }
+}
+
+TEST(HttpStrictParsingTest, HugeChunkSizeIs413AtOnce) {
+  std::string reason;
+  EXPECT_EQ(ParseFailure("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+                         "FFFFFFFFFFFFFFFF\r\nab",
+                         Limits(), &reason),
+            ParseError::kBodyTooLarge);
+}
+
+// Target, header fields and body together must fit in one call message to the worker.
+TEST(HttpStrictParsingTest, RequestOverTheWorkerMessageBudgetIs413) {
+  Limits limits;
+  limits.max_body_bytes = 1000;
+  limits.max_forward_bytes = 100;
+  const std::string head = "POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: ";  // 2 + 5 + 14
+  std::string reason;
+  // target 2 + "host" "h" 5 + "content-length" "79" 16 = 23; 23 + 77 = 100 fits.
+  EXPECT_EQ(ParseOk(head + "77\r\n\r\n" + std::string(77, 'x'), limits).size(), 1u);
+  EXPECT_EQ(ParseFailure(head + "78\r\n\r\n", limits, &reason), ParseError::kBodyTooLarge);
+  EXPECT_NE(reason.find("message"), std::string::npos) << reason;
+  // Chunked: refused when the chunk would not fit.
+  EXPECT_EQ(ParseFailure("POST /p HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+                         "50\r\n",
+                         limits, &reason),
+            ParseError::kBodyTooLarge);
+}
+
+TEST(HttpStrictParsingTest, ExpectContinue) {
+  RequestParser parser{Limits()};
+  std::vector<Request> out;
+  ASSERT_EQ(
+      FeedAll(&parser,
+              "POST / HTTP/1.1\r\nHost: h\r\nExpect: 100-Continue\r\nContent-Length: 2\r\n\r\n",
+              &out),
+      ParseError::kNone);
+  EXPECT_TRUE(parser.TakeContinue());
+  EXPECT_FALSE(parser.TakeContinue());  // once
+  ASSERT_EQ(FeedAll(&parser, "{}", &out), ParseError::kNone);
+  EXPECT_EQ(out.size(), 1u);
+  // No body expected: nothing to go ahead with.
+  ASSERT_EQ(FeedAll(&parser, "GET / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\n\r\n", &out),
+            ParseError::kNone);
+  EXPECT_FALSE(parser.TakeContinue());
+  // The body came with the headers: no interim answer either.
+  ASSERT_EQ(
+      FeedAll(&parser,
+              "POST / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n"
+              "{}",
+              &out),
+      ParseError::kNone);
+  EXPECT_FALSE(parser.TakeContinue());
+  std::string reason;
+  EXPECT_EQ(ParseFailure("POST / HTTP/1.1\r\nHost: h\r\nExpect: x\r\nContent-Length: 2\r\n\r\n",
+                         Limits(), &reason),
+            ParseError::kExpectation);
+  // HTTP/1.0 expectations are ignored.
+  EXPECT_EQ(ParseOk("POST / HTTP/1.0\r\nExpect: x\r\nContent-Length: 2\r\n\r\n{}").size(), 1u);
 }
 
 }  // namespace

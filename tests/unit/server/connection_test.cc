@@ -5,9 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "loop_server_test_support.h"
@@ -169,7 +171,7 @@ TEST_F(ServerConnectionTest, Http10ClosesAfterTheResponse) {
 TEST_F(ServerConnectionTest, ConnectionCloseRequestHeader) {
   Serve([&](int port) {
     TestClient client(port);
-    ASSERT_TRUE(client.Send("GET /1 HTTP/1.1\r\nConnection: close\r\n\r\n" + Get("/2")));
+    ASSERT_TRUE(client.Send("GET /1 HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n" + Get("/2")));
     std::optional<HttpResponse> response = client.Read();
     ASSERT_TRUE(response);
     EXPECT_EQ(response->Header("connection"), "close");
@@ -181,7 +183,8 @@ TEST_F(ServerConnectionTest, ConnectionCloseRequestHeader) {
 TEST_F(ServerConnectionTest, ChunkedRequestBody) {
   Serve([&](int port) {
     TestClient client(port);
-    ASSERT_TRUE(client.Send("POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel"));
+    ASSERT_TRUE(client.Send(
+        "POST /echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel"));
     ASSERT_TRUE(client.Send("lo\r\n6\r\n world\r\n0\r\n\r\n"));
     std::optional<HttpResponse> response = client.Read();
     ASSERT_TRUE(response);
@@ -193,8 +196,8 @@ TEST_F(ServerConnectionTest, BodyLargerThanTheReadBuffer) {
   std::string body(300 * 1024, 'b');
   Serve([&](int port) {
     TestClient client(port);
-    ASSERT_TRUE(client.Send("POST /big HTTP/1.1\r\nContent-Length: " + std::to_string(body.size()) +
-                            "\r\n\r\n" + body));
+    ASSERT_TRUE(client.Send("POST /big HTTP/1.1\r\nHost: h\r\nContent-Length: " +
+                            std::to_string(body.size()) + "\r\n\r\n" + body));
     std::optional<HttpResponse> response = client.Read();
     ASSERT_TRUE(response);
     EXPECT_EQ(response->body, "POST /big " + body);
@@ -204,7 +207,7 @@ TEST_F(ServerConnectionTest, BodyLargerThanTheReadBuffer) {
 TEST_F(ServerConnectionTest, HeadResponseHasNoBody) {
   Serve([&](int port) {
     TestClient client(port);
-    ASSERT_TRUE(client.Send("HEAD /h HTTP/1.1\r\n\r\n" + Get("/g")));
+    ASSERT_TRUE(client.Send("HEAD /h HTTP/1.1\r\nHost: h\r\n\r\n" + Get("/g")));
     std::optional<HttpResponse> head = client.Read(/*head_request=*/true);
     ASSERT_TRUE(head);
     EXPECT_EQ(head->status, 200);
@@ -275,7 +278,7 @@ TEST_F(ServerConnectionTest, MalformedRequestAfterAPendingOne) {
   handler_.set_policy([&](Connection* conn, http::Request&) { handler_.Hold(conn); });
   Serve([&](int port) {
     TestClient client(port);
-    ASSERT_TRUE(client.Send(Get("/ok") + "GET /bad HTTP/1.1\r\nBad Header\r\n\r\n"));
+    ASSERT_TRUE(client.Send(Get("/ok") + "GET /bad HTTP/1.1\r\nHost: h\r\nBad Header\r\n\r\n"));
     ASSERT_TRUE(handler_.WaitForRequests(1));
     EXPECT_TRUE(OnLoop([this] { return handler_.AnswerHeld("/ok"); }));
     std::optional<HttpResponse> ok = client.Read();
@@ -291,7 +294,8 @@ TEST_F(ServerConnectionTest, BodyTooLargeGets413) {
   limits_.max_body_bytes = 10;
   Serve([&](int port) {
     TestClient client(port);
-    ASSERT_TRUE(client.Send("POST /p HTTP/1.1\r\nContent-Length: 11\r\n\r\nhello world"));
+    ASSERT_TRUE(
+        client.Send("POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 11\r\n\r\nhello world"));
     ExpectErrorThenClose(&client, 413, "PayloadTooLarge");
   });
   EXPECT_TRUE(handler_.seen().empty());
@@ -301,7 +305,7 @@ TEST_F(ServerConnectionTest, DeclaredBodyTooLargeGets413BeforeItArrives) {
   limits_.max_body_bytes = 1000;
   Serve([&](int port) {
     TestClient client(port);
-    ASSERT_TRUE(client.Send("POST /p HTTP/1.1\r\nContent-Length: 1000000\r\n\r\n"));
+    ASSERT_TRUE(client.Send("POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 1000000\r\n\r\n"));
     ExpectErrorThenClose(&client, 413, "PayloadTooLarge");
   });
 }
@@ -310,8 +314,9 @@ TEST_F(ServerConnectionTest, ChunkedBodyTooLargeGets413) {
   limits_.max_body_bytes = 10;
   Serve([&](int port) {
     TestClient client(port);
-    ASSERT_TRUE(client.Send(
-        "POST /p HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nhello \r\n5\r\nworld\r\n"));
+    ASSERT_TRUE(
+        client.Send("POST /p HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nhello "
+                    "\r\n5\r\nworld\r\n"));
     ExpectErrorThenClose(&client, 413, "PayloadTooLarge");
   });
 }
@@ -320,7 +325,8 @@ TEST_F(ServerConnectionTest, HeadersTooLargeGets431) {
   limits_.max_header_bytes = 256;
   Serve([&](int port) {
     TestClient client(port);
-    ASSERT_TRUE(client.Send("GET / HTTP/1.1\r\nX-Big: " + std::string(300, 'h') + "\r\n\r\n"));
+    ASSERT_TRUE(
+        client.Send("GET / HTTP/1.1\r\nHost: h\r\nX-Big: " + std::string(300, 'h') + "\r\n\r\n"));
     ExpectErrorThenClose(&client, 431, "HeadersTooLarge");
   });
 }
@@ -337,8 +343,8 @@ TEST_F(ServerConnectionTest, UrlTooLongGets414) {
 TEST_F(ServerConnectionTest, UpgradeGets501) {
   Serve([&](int port) {
     TestClient client(port);
-    ASSERT_TRUE(
-        client.Send("GET /ws HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"));
+    ASSERT_TRUE(client.Send(
+        "GET /ws HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"));
     ExpectErrorThenClose(&client, 501, "NotImplemented");
   });
 }
@@ -396,6 +402,129 @@ TEST_F(ServerConnectionTest, NoTimeoutWhileBusy) {
   EXPECT_EQ(handler_.abandoned(), 0);
 }
 
+// The header timeout counts from the request's first byte: a client trickling one byte at a
+// time cannot keep it from firing.
+TEST_F(ServerConnectionTest, HeaderTimeoutIsNotRestartedByEveryRead) {
+  limits_.header_timeout_ms = 300;
+  Serve([&](int port) {
+    TestClient client(port);
+    const auto start = std::chrono::steady_clock::now();
+    const std::string head = "GET /slow HTTP/1.1\r\nX-Trickle: ";
+    ASSERT_TRUE(client.Send(head));
+    // Paces the attack (not synchronisation): one byte every 50 ms, far beyond the limit.
+    for (int i = 0; i < 40 && client.Send("a"); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      if (std::chrono::steady_clock::now() - start > std::chrono::milliseconds(900)) break;
+    }
+    std::optional<HttpResponse> response = client.Read();
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->status, 408);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(1500));
+  });
+  EXPECT_TRUE(handler_.seen().empty());
+}
+
+TEST_F(ServerConnectionTest, BodyTimeoutGets408) {
+  limits_.body_timeout_ms = 200;
+  Serve([&](int port) {
+    TestClient client(port);
+    ASSERT_TRUE(
+        client.Send("POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 1000\r\n\r\n0123456789"));
+    std::optional<HttpResponse> response = client.Read();
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->status, 408);
+    EXPECT_EQ(response->Header("connection"), "close");
+    EXPECT_EQ(response->body,
+              R"({"error":"timed out waiting for the request body","type":"RequestTimeout"})");
+    EXPECT_TRUE(client.ReadEof());
+  });
+  EXPECT_TRUE(handler_.seen().empty());
+}
+
+// ---- Expect: 100-continue ----
+
+TEST_F(ServerConnectionTest, ExpectContinueGetsAnInterimAnswerThenTheResponse) {
+  Serve([&](int port) {
+    TestClient client(port);
+    ASSERT_TRUE(client.Send(
+        "POST /p HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n"));
+    std::optional<HttpResponse> interim = client.Read();
+    ASSERT_TRUE(interim);
+    EXPECT_EQ(interim->status, 100);
+    ASSERT_TRUE(client.Send("hello"));
+    std::optional<HttpResponse> response = client.Read();
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->status, 200);
+    EXPECT_EQ(response->body, "POST /p hello");
+  });
+}
+
+TEST_F(ServerConnectionTest, ExpectContinueOverTheBodyLimitGets413WithoutAnInterimAnswer) {
+  limits_.max_body_bytes = 10;
+  Serve([&](int port) {
+    TestClient client(port);
+    ASSERT_TRUE(client.Send(
+        "POST /p HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 11\r\n\r\n"));
+    std::optional<HttpResponse> response = client.Read();
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->status, 413);
+  });
+}
+
+TEST_F(ServerConnectionTest, UnknownExpectationGets417) {
+  Serve([&](int port) {
+    TestClient client(port);
+    ASSERT_TRUE(
+        client.Send("POST /p HTTP/1.1\r\nHost: h\r\nExpect: teapot\r\nContent-Length: 1\r\n\r\n"));
+    std::optional<HttpResponse> response = client.Read();
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->status, 417);
+  });
+}
+
+// ---- Connection limit ----
+
+TEST_F(ServerConnectionTest, ConnectionsOverTheLimitGet503) {
+  limits_.max_connections = 1;
+  handler_.set_policy([&](Connection* conn, http::Request&) { handler_.Hold(conn); });
+  Serve([&](int port) {
+    TestClient first(port);
+    ASSERT_TRUE(first.Send(Get("/held")));
+    ASSERT_TRUE(handler_.WaitForRequests(1));
+    TestClient second(port);
+    ASSERT_TRUE(second.Send(Get("/refused")));
+    std::optional<HttpResponse> refused = second.Read();
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 503);
+    EXPECT_EQ(refused->Header("connection"), "close");
+    EXPECT_TRUE(second.ReadEof());
+    EXPECT_TRUE(OnLoop([this] { return handler_.AnswerHeld("/held"); }));
+    std::optional<HttpResponse> held = first.Read();
+    ASSERT_TRUE(held);
+    EXPECT_EQ(held->status, 200);
+  });
+  EXPECT_EQ(handler_.seen(), std::vector<std::string>{"GET /held "});
+}
+
+// ---- Strict framing end to end ----
+
+// Two bytes other than CRLF after chunk data used to be skipped, so the bytes after them were
+// read as a second request (smuggling). Now the request is refused and nothing follows it.
+TEST_F(ServerConnectionTest, ChunkWithoutCrlfIsRefusedAndNothingIsSmuggled) {
+  Serve([&](int port) {
+    TestClient client(port);
+    ASSERT_TRUE(
+        client.Send("POST /p HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    "2\r\n{}ZZ0\r\n\r\n" +
+                    Get("/smuggled")));
+    std::optional<HttpResponse> response = client.Read();
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->status, 400);
+    EXPECT_TRUE(client.ReadEof());
+  });
+  EXPECT_TRUE(handler_.seen().empty());
+}
+
 // ---- Disconnects ----
 
 TEST_F(ServerConnectionTest, ClientResetWhilePendingAbandonsTheRequest) {
@@ -422,21 +551,34 @@ TEST_F(ServerConnectionTest, ClientResetCancelsADelayedAnswer) {
   EXPECT_EQ(handler_.abandoned(), 1);
 }
 
-// A client that only half-closes (shutdown(SHUT_WR)) still gets its answer.
-TEST_F(ServerConnectionTest, HalfClosedClientStillGetsTheAnswer) {
+// A FIN is a client leaving as much as a RST: the request it waits for is abandoned (its slot
+// and its queued place given up) and nothing more is written.
+TEST_F(ServerConnectionTest, FinWhilePendingAbandonsTheRequest) {
   handler_.set_policy([&](Connection* conn, http::Request&) { handler_.Hold(conn); });
   Serve([&](int port) {
     TestClient client(port);
     ASSERT_TRUE(client.Send(Get("/pending")));
     ASSERT_TRUE(handler_.WaitForRequests(1));
     client.ShutdownWrite();
-    EXPECT_TRUE(OnLoop([this] { return handler_.AnswerHeld("/pending"); }));
-    std::optional<HttpResponse> response = client.Read();
-    ASSERT_TRUE(response);
-    EXPECT_EQ(response->body, "GET /pending ");
+    EXPECT_TRUE(client.ReadEof());
+    EXPECT_EQ(client.unread(), "");
+  });
+  EXPECT_EQ(handler_.abandoned(), 1);
+  EXPECT_EQ(handler_.held(), 0u);
+}
+
+// The same for requests queued behind it (pipelined): none of them reaches the handler.
+TEST_F(ServerConnectionTest, FinAbandonsQueuedRequestsToo) {
+  handler_.set_policy([&](Connection* conn, http::Request&) { handler_.Hold(conn); });
+  Serve([&](int port) {
+    TestClient client(port);
+    ASSERT_TRUE(client.Send(Get("/first") + Get("/queued")));
+    ASSERT_TRUE(handler_.WaitForRequests(1));
+    client.ShutdownWrite();
     EXPECT_TRUE(client.ReadEof());
   });
-  EXPECT_EQ(handler_.abandoned(), 0);
+  EXPECT_EQ(handler_.abandoned(), 1);
+  EXPECT_EQ(handler_.seen(), std::vector<std::string>{"GET /first "});
 }
 
 // The answer is already being written when the half-close arrives: the write must complete.

@@ -2,8 +2,8 @@
 of its latest perform call so that they can be inspected at the auxiliary endpoint /last_call.
 
     racetrack_job_runner run job.py --port 7000
-    curl -X POST localhost:7000/api/v1/perform -d '{"numbers": [40, 2]}'   # → 42
-    curl -X POST localhost:7000/api/v1/last_call -d '{}'                   # the headers it saw
+    curl -X POST localhost:7000/api/v1/perform -H 'Content-Type: application/json' -d '{"numbers": [40, 2]}'   # → 42
+    curl -X POST localhost:7000/api/v1/last_call -H 'Content-Type: application/json' -d '{}'                   # the headers it saw
 """
 import threading
 

@@ -9,7 +9,7 @@ for Pub: it accepts any /pub/job/<name>/<version> prefix (see examples/python/RE
     (cd ../adder && racetrack_job_runner run job.py --port 7000) &
     JOB_NAME=caller PUB_URL=http://127.0.0.1:7000/pub AUTH_TOKEN=local-token \
         racetrack_job_runner run job.py --port 7001
-    curl -X POST localhost:7001/api/v1/perform -d '{"numbers": [1, 2, 3, 6]}'
+    curl -X POST localhost:7001/api/v1/perform -H 'Content-Type: application/json' -d '{"numbers": [1, 2, 3, 6]}'
     # → {"sum": 12, "mean": 3.0, "computed_by": "adder"}
 """
 from racetrack_job_wrapper.call import call_job
