@@ -12,9 +12,11 @@ namespace pb = ::racetrack::worker::v1;
 
 std::string_view Shared(pb::ErrorType type) { return pb::ErrorType_Name(type); }
 
-const std::array<ErrorSpec, 14>& Table() {
+constexpr size_t kErrors = 16;
+
+const std::array<ErrorSpec, kErrors>& Table() {
   // Indexed by Error; built once (the shared names come from the generated descriptor).
-  static const std::array<ErrorSpec, 14> table = {{
+  static const std::array<ErrorSpec, kErrors> table = {{
       {404, "", "Not Found", false},
       {405, "", "Method Not Allowed", false},
       {429, "", "too many requests waiting in a queue", true},
@@ -24,6 +26,8 @@ const std::array<ErrorSpec, 14>& Table() {
       {413, "PayloadTooLarge", "the request body is too large", false},
       {501, "NotImplemented", "not implemented", false},
       {408, "RequestTimeout", "timed out waiting for the request", false},
+      {417, "ExpectationFailed", "unsupported expectation", false},
+      {503, "Overloaded", "the gateway has reached its connection limit", false},
       {503, Shared(pb::JobNotReady), "the job is not ready yet", true},
       {503, Shared(pb::JobNotReady), "the job failed to initialize", true},
       {502, Shared(pb::WorkerUnavailable), "the worker failed to answer", false},
@@ -47,6 +51,25 @@ std::string ErrorBody(Error error, std::string_view detail) {
     return body;
   }
   return api::ErrorBody(text, spec.type);
+}
+
+Error ErrorFor(ParseError error) {
+  switch (error) {
+    case ParseError::kUrlTooLong:
+      return Error::kUriTooLong;
+    case ParseError::kHeadersTooLarge:
+      return Error::kHeadersTooLarge;
+    case ParseError::kBodyTooLarge:
+      return Error::kPayloadTooLarge;
+    case ParseError::kUnsupported:
+      return Error::kNotImplemented;
+    case ParseError::kExpectation:
+      return Error::kExpectationFailed;
+    case ParseError::kMalformed:
+    case ParseError::kNone:
+      break;
+  }
+  return Error::kBadRequest;
 }
 
 void AppendErrorHeaders(Error error, std::vector<Header>* headers) {

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "http/parser.h"
 #include "http/request.h"
 
 namespace gw::http {
@@ -25,6 +26,8 @@ enum class Error : uint8_t {
   kPayloadTooLarge,
   kNotImplemented,
   kRequestTimeout,
+  kExpectationFailed,  // an Expect other than 100-continue
+  kOverloaded,         // over --max-connections
   // The job and its worker.
   kJobNotReady,
   kJobFailedToLoad,
@@ -45,5 +48,7 @@ const ErrorSpec& Spec(Error error);
 std::string ErrorBody(Error error, std::string_view detail = {});
 // The headers that go with the error (Retry-After), appended to `headers`.
 void AppendErrorHeaders(Error error, std::vector<Header>* headers);
+// The answer to a request the codec refused.
+Error ErrorFor(ParseError error);
 
 }  // namespace gw::http

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <memory>
 
-#include "api/json_text.h"
 #include "observability/log.h"
 
 namespace gw::server {
@@ -28,31 +27,6 @@ constexpr size_t kTrimAfterPeakConnections = 1'000;
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 // Pipelined requests parsed ahead of the current one; beyond this we stop reading.
 constexpr size_t kMaxQueuedRequests = 32;
-
-struct ParseErrorAnswer {
-  int status;
-  std::string_view type;
-};
-
-// The one table from codec errors to HTTP answers.
-ParseErrorAnswer AnswerFor(http::ParseError error) {
-  switch (error) {
-    case http::ParseError::kUrlTooLong:
-      return {414, "UriTooLong"};
-    case http::ParseError::kHeadersTooLarge:
-      return {431, "HeadersTooLarge"};
-    case http::ParseError::kBodyTooLarge:
-      return {413, "PayloadTooLarge"};
-    case http::ParseError::kUnsupported:
-      return {501, "NotImplemented"};
-    case http::ParseError::kExpectation:
-      return {417, "ExpectationFailed"};
-    case http::ParseError::kMalformed:
-    case http::ParseError::kNone:
-      break;
-  }
-  return {400, "BadRequest"};
-}
 
 }  // namespace
 
@@ -117,17 +91,16 @@ void Connection::MaybeSendContinue() {
 }
 
 void Connection::HandleParseError(http::ParseError error) {
-  ParseErrorAnswer answer = AnswerFor(error);
-  AnswerErrorAndClose(answer.status, answer.type, parser_.ErrorReason());
+  AnswerErrorAndClose(http::ErrorFor(error), parser_.ErrorReason());
 }
 
-void Connection::AnswerErrorAndClose(int status, std::string_view type, std::string_view reason) {
+void Connection::AnswerErrorAndClose(http::Error error, std::string_view reason) {
   // A response that closes the connection (handler's choice) went out before it: nothing may
   // follow that, so the bad bytes after it are dropped.
   if (close_after_write_) return;
   // Answer the bad request after the good ones before it, then close.
-  std::string body = api::ErrorBody(reason, type);
-  http::ResponseHead head{status, http::kJson, {}, true};
+  std::string body = http::ErrorBody(error, reason);
+  http::ResponseHead head{http::Spec(error).status, http::kJson, {}, true};
   read_eof_ = true;
   if (busy_ || !queue_.empty()) {
     // Earlier pipelined requests are still pending: answer them first, then this one.
@@ -146,8 +119,9 @@ void Connection::DispatchNext() {
   while (!busy_ && !queue_.empty() && !closing_) {
     busy_ = true;
     if (refusing_) {
-      Respond(http::ResponseHead{503, http::kJson, {}, true},
-              api::ErrorBody("the gateway has reached its connection limit", "Overloaded"));
+      Respond(
+          http::ResponseHead{http::Spec(http::Error::kOverloaded).status, http::kJson, {}, true},
+          http::ErrorBody(http::Error::kOverloaded));
       continue;
     }
     handler_->OnRequest(this, queue_.front());
@@ -291,7 +265,7 @@ void Connection::HandleTimeout() {
                                       std::to_string(limit_ms) + " ms to send the request " +
                                       (headers ? "headers" : "body"));
   }
-  AnswerErrorAndClose(408, "RequestTimeout",
+  AnswerErrorAndClose(http::Error::kRequestTimeout,
                       headers ? "timed out waiting for the request headers"
                               : "timed out waiting for the request body");
   UpdateReading();

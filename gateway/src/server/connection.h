@@ -12,6 +12,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "http/errors.h"
 #include "http/limits.h"
 #include "http/parser.h"
 #include "http/request.h"
@@ -78,7 +79,7 @@ class Connection {
   void HandleParseError(http::ParseError error);
   // Answers the request being received with an error and closes after it (and after the
   // answers to earlier pipelined requests).
-  void AnswerErrorAndClose(int status, std::string_view type, std::string_view reason);
+  void AnswerErrorAndClose(http::Error error, std::string_view reason);
   void MaybeSendContinue();
   void HandleTimeout();
   void DispatchNext();
