@@ -1,139 +1,15 @@
-// Loop-level tests of the graceful drain through the whole GatewayApp, in process: the app
-// listens on 127.0.0.1:0 and supervises the real C++ sleepy_job worker (build/examples/cpp); the
-// loop runs on the test thread and a blocking client (../server/test_client.h) on another.
+// Loop-level tests of the graceful drain through the whole GatewayApp (gateway_app_fixture.h):
 // BeginShutdown (what SIGTERM does) with a slow call in flight answers that call, stops the
-// worker, and the loop runs out with no handle left open (Loop::Close() == 0); a call that outlives
-// the drain timeout gets 503 and the loop still runs out.
+// worker, and the loop runs out with no handle left open (Loop::Close() == 0); a call that
+// outlives the drain timeout gets 503 and the loop still runs out.
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
-#include <atomic>
-#include <chrono>
-#include <filesystem>
-#include <fstream>
-#include <functional>
-#include <future>
-#include <string>
-#include <thread>
-
-#include "../loop/run_until.h"
-#include "../server/test_client.h"
-#include "app/gateway_app.h"
-#include "config/job_config.h"
-#include "loop/loop.h"
+#include "gateway_app_fixture.h"
 
 namespace gw::app {
 namespace {
 
-using test_support::HttpResponse;
-using test_support::TestClient;
-
-constexpr auto kReadyTimeout = std::chrono::seconds(20);
-
-std::string Request(std::string_view method, std::string_view target, std::string_view body = {}) {
-  std::string out = std::string(method) + " " + std::string(target) + " HTTP/1.1\r\nHost: test\r\n";
-  if (!body.empty()) {
-    out +=
-        "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
-  }
-  return out + "\r\n" + std::string(body);
-}
-
-// One request on a fresh connection; nullopt if the gateway did not answer.
-std::optional<HttpResponse> Fetch(int port, std::string_view target) {
-  TestClient client(port);
-  if (!client.connected() || !client.Send(Request("GET", target))) return std::nullopt;
-  return client.Read();
-}
-
-// Asks `check` again every few milliseconds until it holds or `timeout` passes: the gateway has
-// no event a test client could wait on for "the worker is ready" or "the call has started".
-bool Eventually(const std::function<bool()>& check, std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!check()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return true;
-}
-
-class DrainTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    char dir[] = "/tmp/rt-drain-test-XXXXXX";
-    ASSERT_NE(::mkdtemp(dir), nullptr);
-    dir_ = dir;
-    std::ofstream(dir_ + "/job.yaml") << "name: sleepy\nversion: 0.0.1\n";
-  }
-  void TearDown() override {
-    loop_.Close();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
-
-  // Runs the app on this thread's loop and `client(port)` on another; returns once the loop has
-  // run out (the drain is over), and checks that no handle was left open.
-  void Run(uint64_t drain_timeout_ms, const std::function<void(int port)>& client) {
-    config::Config config;
-    config.host = "127.0.0.1";
-    config.port = 0;
-    config.worker_command = {std::string(RT_EXAMPLES_DIR) + "/sleepy_job"};
-    config.drain_timeout_ms = drain_timeout_ms;
-    config.log_level = log::Level::kWarn;
-    config.manifest_path = dir_ + "/job.yaml";
-    {
-      GatewayApp app(loop_, config, config::LoadJobConfig(config.manifest_path));
-      app_ = &app;
-      std::string error;
-      ASSERT_TRUE(app.Start(&error)) << error;
-      int port = app.port();
-      std::thread client_thread([&] {
-        client(port);
-        if (!shutdown_begun_) BeginShutdownOnLoop();  // a client that failed early
-      });
-      EXPECT_TRUE(test_support::RunOut(loop_, std::chrono::seconds(60)))
-          << "the loop did not run out after the drain";
-      client_thread.join();
-      app_ = nullptr;
-    }
-    EXPECT_EQ(loop_.Close(), 0) << "a handle was left open";
-  }
-
-  // From the client thread: BeginShutdown on the loop thread, as SIGTERM would.
-  void BeginShutdownOnLoop() {
-    shutdown_begun_ = true;
-    std::promise<void> done;
-    loop_.Post([&] {
-      app_->BeginShutdown();
-      done.set_value();
-    });
-    ASSERT_EQ(done.get_future().wait_for(std::chrono::seconds(5)), std::future_status::ready);
-  }
-
-  static bool WaitReady(int port) {
-    return Eventually(
-        [&] {
-          auto r = Fetch(port, "/ready");
-          return r && r->status == 200;
-        },
-        kReadyTimeout);
-  }
-
-  // The call has reached JobCalls (the job-call counter moved).
-  static bool WaitCallStarted(int port) {
-    return Eventually(
-        [&] {
-          auto r = Fetch(port, "/metrics");
-          return r && r->body.find("\nrequests_started_total 1\n") != std::string::npos;
-        },
-        std::chrono::seconds(5));
-  }
-
-  Loop loop_;
-  std::string dir_;
-  GatewayApp* app_ = nullptr;
-  std::atomic<bool> shutdown_begun_{false};
-};
+using DrainTest = GatewayAppTest;
 
 TEST_F(DrainTest, BeginShutdownAnswersTheSlowCallInFlightAndTheLoopRunsOut) {
   std::optional<HttpResponse> answer;
