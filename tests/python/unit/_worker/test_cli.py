@@ -40,7 +40,9 @@ class WorkerProcess:
         wait_for(lambda: self.socket.exists() or self.process.poll() is not None)
         self.channel = grpc.insecure_channel(f'unix:{self.socket}')
         health = health_pb2_grpc.HealthStub(self.channel)
-        wait_for(lambda: health.Check(health_pb2.HealthCheckRequest(), timeout=5).status == SERVING)
+        # The socket file exists from bind() on, a moment before the worker listens: wait for ready.
+        wait_for(lambda: health.Check(health_pb2.HealthCheckRequest(), timeout=5,
+                                      wait_for_ready=True).status == SERVING)
         return worker_pb2_grpc.WorkerStub(self.channel)
 
     def logs(self) -> str:
