@@ -1,5 +1,7 @@
 #include "api/json_body.h"
 
+#include "http/ascii.h"
+
 // simdjson 3.0.1's inline code trips GCC 12's -O2 flow warnings in its own header.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdangling-pointer"
@@ -296,16 +298,6 @@ bool IsPythonSpace(unsigned char c) {
   return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1C && c <= 0x1F) || c == 0x85 || c == 0xA0;
 }
 
-bool EqualsIgnoringAsciiCase(std::string_view text, std::string_view lower) {
-  if (text.size() != lower.size()) return false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != lower[i]) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 bool IsJsonContentType(std::string_view value) {
@@ -324,10 +316,10 @@ bool IsJsonContentType(std::string_view value) {
     return false;
   }
   const std::string_view subtype = value.substr(slash + 1);
-  return EqualsIgnoringAsciiCase(value.substr(0, slash), "application") &&
-         (EqualsIgnoringAsciiCase(subtype, "json") ||
+  return http::EqualsIgnoringAsciiCase(value.substr(0, slash), "application") &&
+         (http::EqualsIgnoringAsciiCase(subtype, "json") ||
           (subtype.size() >= 5 &&
-           EqualsIgnoringAsciiCase(subtype.substr(subtype.size() - 5), "+json")));
+           http::EqualsIgnoringAsciiCase(subtype.substr(subtype.size() - 5), "+json")));
 }
 
 struct JsonBodyChecker::Impl {

@@ -12,6 +12,7 @@
 #include <string>
 #include <utility>
 
+#include "http/ascii.h"
 #include "http/utf8.h"
 
 namespace gw::http {
@@ -59,16 +60,6 @@ void AppendLowerCase(std::string* out, const char* at, size_t len) {
 bool IsTokenChar(unsigned char c) {
   if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
   return c != 0 && std::strchr("!#$%&'*+-.^_`|~", c) != nullptr;
-}
-
-bool EqualsIgnoringCase(std::string_view text, std::string_view lower) {
-  if (text.size() != lower.size()) return false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != lower[i]) return false;
-  }
-  return true;
 }
 
 std::string_view TrimSpaces(std::string_view v) {
@@ -370,7 +361,7 @@ int RequestParser::Impl::CheckHeadSemantics() {
   }
   // An Expect from an HTTP/1.0 client is ignored (RFC 9110 §10.1.1).
   if (expect != nullptr && current_.http_minor == 1) {
-    if (!EqualsIgnoringCase(TrimSpaces(*expect), "100-continue")) {
+    if (!http::EqualsIgnoringAsciiCase(TrimSpaces(*expect), "100-continue")) {
       return Fail(ParseError::kExpectation, "the only expectation supported is 100-continue");
     }
     continue_owed_ = parser_.content_length > 0 || (parser_.flags & F_CHUNKED) != 0;
