@@ -7,6 +7,7 @@
 #include "config/cli.h"
 #include "loop/loop.h"
 #include "observability/log.h"
+#include "supervise/reaper.h"
 
 int main(int argc, char** argv) {
   gw::config::Config config;
@@ -25,6 +26,9 @@ int main(int argc, char** argv) {
   gw::log::Init(config.log_level, config.log_structured);
 
   gw::Loop loop;
+  // As a container's PID 1 (or the subreaper it makes itself) the gateway inherits the job's
+  // orphaned grandchildren; it reaps them. Closed by loop.Close(), so it outlives the loop.
+  gw::supervise::Reaper reaper(loop.uv());
   int exit_code = 0;
   {
     gw::app::GatewayApp app(loop, config);
