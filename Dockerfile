@@ -8,6 +8,7 @@
 #   python-runtime           racetrack-job-runner-python       Python 3.11 + racetrack_job_wrapper
 #                                                              + the gateway (racetrack-gateway)
 #   test                     -                                 builds and runs the test suite
+#   worker-cpp-testjobs      - (tests/deploy only)             worker-cpp + sleepy_job (slow calls)
 #
 #   podman build -t racetrack-gateway:dev .            (or docker build / docker buildx build)
 #   podman build --target python-runtime -t racetrack-job-runner-python:dev .
@@ -30,11 +31,12 @@ ARG NODE_EXTRA_CA_CERTS
 ENV CCACHE_DIR=/ccache
 RUN --mount=type=cache,target=/ccache \
     cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release -DRT_BUILD_TESTS=OFF \
- && ninja -C /build gateway prime_job adder_job \
+ && ninja -C /build gateway prime_job adder_job sleepy_job \
  && bash scripts/image-rootfs.sh /rootfs/gateway /build/gateway/gateway \
  && bash scripts/image-rootfs.sh /rootfs/worker /build/examples/cpp/prime_job /build/examples/cpp/adder_job \
  && bash scripts/image-rootfs.sh /rootfs/prime /build/gateway/gateway /build/examples/cpp/prime_job \
-      /build/examples/cpp/adder_job
+      /build/examples/cpp/adder_job \
+ && bash scripts/image-rootfs.sh /rootfs/testjobs /build/examples/cpp/sleepy_job
 
 # ---- test: the whole test suite (docker build --target test .); not a runtime image ----
 FROM build AS test
@@ -70,6 +72,11 @@ COPY --from=build /rootfs/worker /
 ENV RACETRACK_WORKER_ADDRESS=unix:/run/racetrack/worker.sock
 USER 100000:100000
 ENTRYPOINT ["/usr/local/bin/prime_job"]
+
+# ---- worker-cpp-testjobs: worker-cpp plus a job whose calls sleep (tests/deploy: drain checks) ----
+FROM worker-cpp AS worker-cpp-testjobs
+COPY --from=build /rootfs/testjobs/usr/local/bin/sleepy_job /usr/local/bin/sleepy_job
+ENTRYPOINT ["/usr/local/bin/sleepy_job"]
 
 # ---- python-runtime: base of Python jobs (examples/python/dockerfiled, deploy/racetrack) ----
 # Python, the venv (pip included, for a job's own requirements.txt), the gateway as

@@ -1,10 +1,11 @@
 """Helpers of tests/deploy/run.sh that need YAML (run with the check's venv python).
 
-  manifests.py kube-play RENDERED.yaml OUT.yaml SUFFIX HOST_PORT IMAGE_TAG
+  manifests.py kube-play RENDERED.yaml OUT.yaml SUFFIX HOST_PORT IMAGE_TAG [WORKER_IMAGE]
       The Deployment of a rendered overlay, made playable by `podman kube play`: one replica,
       names and the emptyDir volume suffixed (podman turns an emptyDir into a named volume that
       pods of the same name would share), images pointed at the locally built localhost/*:TAG,
-      the gateway's port published on 127.0.0.1:HOST_PORT. Everything else (security context,
+      the gateway's port published on 127.0.0.1:HOST_PORT, and the worker container's image
+      replaced by WORKER_IMAGE when given. Everything else (security context,
       env, args, probes) is kept as rendered.
   manifests.py metric-names FILE...
       Every racetrack_* metric name that the files' queries use, one per line.
@@ -20,7 +21,7 @@ import yaml
 NAME = re.compile(r'\bracetrack_[a-z0-9_]+\b')
 
 
-def kube_play(rendered, out, suffix, host_port, tag):
+def kube_play(rendered, out, suffix, host_port, tag, worker_image=None):
     docs = [d for d in yaml.safe_load_all(open(rendered)) if d]
     deployment = next(d for d in docs if d['kind'] == 'Deployment')
     deployment['metadata']['name'] += '-' + suffix
@@ -36,6 +37,8 @@ def kube_play(rendered, out, suffix, host_port, tag):
     for container in pod.get('initContainers', []) + pod['containers']:
         image = container['image'].split('/')[-1].split(':')[0]
         container['image'] = f'localhost/{image}:{tag}'
+        if worker_image and container['name'] == 'worker':
+            container['image'] = worker_image
         container['imagePullPolicy'] = 'Never'
         for mount in container.get('volumeMounts', []):
             mount['name'] = renamed.get(mount['name'], mount['name'])
@@ -74,7 +77,7 @@ def check_metrics(live_path, files):
 def main(argv):
     command = argv[1]
     if command == 'kube-play':
-        kube_play(*argv[2:7])
+        kube_play(*argv[2:8])
         return 0
     if command == 'metric-names':
         print('\n'.join(metric_names(argv[2:])))

@@ -193,6 +193,7 @@ log "building the images"
 build racetrack-gateway . || die "the default image does not build; nothing else can be checked"
 build racetrack-gateway-sidecar . --target gateway-sidecar
 build racetrack-worker-cpp . --target worker-cpp
+build racetrack-worker-cpp-testjobs . --target worker-cpp-testjobs
 build racetrack-job-runner-python . --target python-runtime
 build sample-dockerfiled examples/python/dockerfiled \
   --build-arg RUNNER_IMAGE=localhost/racetrack-job-runner-python:$TAG
@@ -237,9 +238,13 @@ serve_checks() {
   check "$label: perform (latest)" expect_post "$base/pub/job/$job/latest/api/v1/perform" "$body" "$expected"
   check "$label: /metrics" expect_grep "$base/metrics" '^racetrack_gateway_requests_in_flight'
   check "$label: docs" expect_grep "$base$pub/docs" 'swagger'
-  check "$label: stop with a call in flight answers it, exits 0" \
-    stop_with_call_in_flight "$port" "$pub/api/v1/perform" "$slow" "$slow_expected" \
-    podman stop -t 40 "$name"
+  if [ "$slow" = - ]; then # the job has no slow call
+    check "$label: podman stop" podman stop -t 40 "$name"
+  else
+    check "$label: stop with a call in flight answers it" \
+      stop_with_call_in_flight "$port" "$pub/api/v1/perform" "$slow" "$slow_expected" \
+      podman stop -t 40 "$name"
+  fi
   local code
   code=$(container_exit_code "$name")
   if [ "$code" = 0 ]; then ok "$label: exit code 0"; else
@@ -264,7 +269,7 @@ serve_checks python-dockerfiled-req sample-dockerfiled-req sample-dockerfiled 0.
 check "python-dockerfiled-req: the extra package is installed" \
   podman run --rm "localhost/sample-dockerfiled-req:$TAG" python -c 'import six'
 serve_checks python-template racetrack-template-python my-python-job 0.1.0 '{"a":40,"b":2}' 42 \
-  '{"a":1,"b":2}' 3 "${HARDENED[@]}"
+  - - --user 100000:100000 "${HARDENED[@]}"
 
 # Orphans: a job whose shell leaves background processes behind (their parents exit at once);
 # the gateway, PID 1 of the container, must reap them. Seen from the host's /proc.
@@ -308,67 +313,95 @@ reap_check() {
 }
 
 # ---------------------------------------------------------------- 3. the sidecar pod
+# play_pod LABEL [WORKER_IMAGE]: plays the rendered sidecar overlay; sets POD, GW, WK, PORT, KUBE.
+play_pod() {
+  local label="$1" worker_image="${2:-}" suffix="$RUN_ID$1"
+  PORT=$(free_port)
+  KUBE="$WORK/kube-$label.yaml"
+  kubectl kustomize deploy/kubernetes/sidecar >"$WORK/rendered-pod-$label.yaml" || return 1
+  "$PY" tests/deploy/manifests.py kube-play "$WORK/rendered-pod-$label.yaml" "$KUBE" "$suffix" \
+    "$PORT" "$TAG" $worker_image || return 1
+  podman kube play "$KUBE" >"$WORK/play-$label.log" 2>&1 || {
+    cat "$WORK/play-$label.log"
+    return 1
+  }
+  POD=$(podman pod ls --format '{{.Name}}' | grep "^racetrack-job-$suffix" | head -1)
+  GW=$(podman ps --filter "pod=$POD" --format '{{.Names}}' | grep -- '-gateway$' | head -1)
+  WK=$(podman ps --filter "pod=$POD" --format '{{.Names}}' | grep -- '-worker$' | head -1)
+  SOCKET_VOLUME="worker-socket-$suffix"
+  [ -n "$POD" ] && [ -n "$GW" ] && [ -n "$WK" ] || {
+    echo "pod $POD: gateway '$GW', worker '$WK'"
+    return 1
+  }
+  wait_status "http://127.0.0.1:$PORT/ready" 200 60 || {
+    podman logs "$GW" 2>&1 | tail -10
+    podman logs "$WK" 2>&1 | tail -10
+    return 1
+  }
+}
+socket_mode() {
+  local mp mode
+  mp=$(podman volume inspect --format '{{.Mountpoint}}' "$SOCKET_VOLUME") || return 1
+  mode=$(stat -c %a "$mp/worker.sock") || return 1
+  echo "worker.sock mode $mode"
+  [ "$mode" = 660 ]
+}
+# What Kubernetes does on pod deletion: SIGTERM to every container at once, SIGKILL after the
+# grace period (40 s in the manifests), the pod's network kept until they have exited. (`podman
+# pod stop` tears the pod's network down at once, cutting the answers of a draining gateway.)
+stop_pod_containers() {
+  podman stop -t 40 "$GW" "$WK"
+}
+pod_exit_codes() {
+  local gcode wcode
+  gcode=$(container_exit_code "$GW")
+  wcode=$(container_exit_code "$WK")
+  echo "gateway exit $gcode, worker exit $wcode"
+  [ "$gcode" = 0 ] && [ "$wcode" = 0 ] && return 0
+  podman logs "$GW" 2>&1 | tail -6
+  podman logs "$WK" 2>&1 | tail -6
+  return 1
+}
 pod_checks() {
-  local overlay=sidecar port suffix kube out
-  port=$(free_port)
-  suffix="$RUN_ID"
-  kube="$WORK/kube-$overlay.yaml"
-  kubectl kustomize "deploy/kubernetes/$overlay" >"$WORK/rendered-$overlay.yaml" || {
-    bad "pod: render $overlay"
-    return 1
-  }
-  "$PY" tests/deploy/manifests.py kube-play "$WORK/rendered-$overlay.yaml" "$kube" "$suffix" \
-    "$port" "$TAG" || {
-    bad "pod: prepare $overlay for podman kube play"
-    return 1
-  }
-  if ! podman kube play "$kube" >"$WORK/play.log" 2>&1; then
-    bad "pod: podman kube play $overlay"
-    sed 's/^/        /' "$WORK/play.log"
+  local base pub="/pub/job/primer/0.1.0"
+  if ! play_pod prime >"$WORK/pod-prime.log" 2>&1; then
+    bad "pod: sidecar overlay played and ready within 60 s"
+    tail -20 "$WORK/pod-prime.log" | sed 's/^/        /'
     return 1
   fi
-  local pod="racetrack-job-$suffix-pod"
-  podman pod ls --format '{{.Name}}' | grep -q "^racetrack-job-$suffix" &&
-    pod=$(podman pod ls --format '{{.Name}}' | grep "^racetrack-job-$suffix" | head -1)
-  local gw wk base="http://127.0.0.1:$port" pub="/pub/job/primer/0.1.0"
-  gw=$(podman ps --filter "pod=$pod" --format '{{.Names}}' | grep -- '-gateway$' | head -1)
-  wk=$(podman ps --filter "pod=$pod" --format '{{.Names}}' | grep -- '-worker$' | head -1)
-  if ! wait_status "$base/ready" 200 60 >"$WORK/wait-pod.log"; then
-    bad "pod: ready within 60 s"
-    cat "$WORK/wait-pod.log" | sed 's/^/        /'
-    podman logs "$gw" 2>&1 | tail -10 | sed 's/^/        /'
-    podman logs "$wk" 2>&1 | tail -10 | sed 's/^/        /'
-    return 1
-  fi
-  ok "pod: ready (gateway and worker containers, socket in an emptyDir)"
-  check "pod: socket mode 0660" bash -c "podman logs '$wk' 2>&1 | grep -q 'serving job class'"
+  ok "pod: sidecar overlay played, ready (gateway + worker containers, socket in an emptyDir)"
+  base="http://127.0.0.1:$PORT"
+  check "pod: socket created with mode 0660" socket_mode
   check "pod: perform" expect_post "$base$pub/api/v1/perform" '{"number":7907}' true
   check "pod: /metrics" expect_grep "$base/metrics" '^racetrack_gateway_queue_depth'
   check "pod: docs" expect_grep "$base$pub/docs" 'swagger'
   curl -s --max-time 10 "$base/metrics" >"$WORK/live-metrics.txt"
-  # The worker container restarts: the gateway goes unready, then serves again.
-  if podman restart -t 10 "$wk" >/dev/null 2>&1; then
+  # The worker container restarts: the gateway serves again once the new worker is up.
+  if podman restart -t 2 "$WK" >/dev/null 2>&1; then
     check "pod: ready again after a worker-container restart" wait_status "$base/ready" 200 30
-    check "pod: perform after the worker restart" expect_post "$base$pub/api/v1/perform" '{"number":7908}' false
+    check "pod: perform after the worker restart" \
+      expect_post "$base$pub/api/v1/perform" '{"number":7908}' false
   else
     bad "pod: podman restart of the worker container"
   fi
-  # Pod shutdown with a ~20 s call in flight: both containers get SIGTERM at once; the worker
-  # serves until the gateway's drain is over; the call answers 200 within the grace period.
-  check "pod: stop with a long call in flight answers it 200" \
-    stop_with_call_in_flight "$port" "$pub/api/v1/perform" '{"number":9223372036854775783}' true \
-    podman pod stop -t 40 "$pod"
-  local gcode wcode
-  gcode=$(container_exit_code "$gw")
-  wcode=$(container_exit_code "$wk")
-  if [ "$gcode" = 0 ] && [ "$wcode" = 0 ]; then ok "pod: both containers exit 0"; else
-    bad "pod: exit codes gateway=$gcode worker=$wcode"
-    podman logs "$gw" 2>&1 | tail -8 | sed 's/^/        /'
-    podman logs "$wk" 2>&1 | tail -8 | sed 's/^/        /'
+  check "pod: stop with a call in flight answers it" \
+    stop_with_call_in_flight "$PORT" "$pub/api/v1/perform" "$PRIME_SLOW" true \
+    stop_pod_containers
+  check "pod: both containers exit 0" pod_exit_codes
+  podman kube down "$KUBE" >/dev/null 2>&1
+
+  # Pod shutdown with a 20 s call in flight (the manifests: drain 25 s, grace 40 s): both
+  # containers get SIGTERM at once; the worker serves until the gateway's drain is over.
+  if ! play_pod sleepy "localhost/racetrack-worker-cpp-testjobs:$TAG" >"$WORK/pod-sleepy.log" 2>&1; then
+    bad "pod (sleepy worker): played and ready within 60 s"
+    tail -20 "$WORK/pod-sleepy.log" | sed 's/^/        /'
+    return 1
   fi
-  podman logs "$gw" >"$WORK/logs-pod-gateway.log" 2>&1
-  podman logs "$wk" >"$WORK/logs-pod-worker.log" 2>&1
-  podman kube down "$kube" >/dev/null 2>&1
+  check "pod: stop with a 20 s call in flight answers it 200 within the grace period" \
+    stop_with_call_in_flight "$PORT" "$pub/api/v1/perform" '{"ms":20000}' '{"slept":20000}' \
+    stop_pod_containers
+  check "pod (sleepy worker): both containers exit 0" pod_exit_codes
+  podman kube down "$KUBE" >/dev/null 2>&1
 }
 
 # ---------------------------------------------------------------- 4. manifests and metrics

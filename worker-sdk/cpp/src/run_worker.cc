@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <string>
+#include <thread>
 
 #include "racetrack/internal/worker_server.h"
 #include "racetrack/serve.h"
@@ -93,6 +94,15 @@ int RunWorker(int argc, char** argv, std::string class_name, JobFactory factory,
     spdlog::warn("drain timeout: the gateway still has its call stream open; stopping");
   }
   spdlog::info("shutting down...");
+  // A call that runs on after the grace period (a job stuck in a computation cannot be
+  // interrupted) must not keep the process alive until the container runtime kills it.
+  std::thread([] {
+    std::this_thread::sleep_for(kShutdownGrace + std::chrono::seconds(1));
+    spdlog::warn("a call is still running after the shutdown grace period; exiting");
+    spdlog::default_logger()->flush();
+    std::fflush(nullptr);
+    std::_Exit(0);
+  }).detach();
   server.Shutdown(kShutdownGrace);
   if (server.state() == LoadState::kLoading) {
     // The job's constructor cannot be interrupted; leave without waiting for it.
