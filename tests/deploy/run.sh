@@ -7,7 +7,8 @@
 # 1. podman/buildah set-up and the Debian base (scripts/podman-setup.sh), then the images:
 #    racetrack-gateway (default target), racetrack-gateway-sidecar, racetrack-worker-cpp,
 #    racetrack-job-runner-python, and examples/python/dockerfiled on it (with and without an extra
-#    requirements.txt package). One build stage serves them all.
+#    requirements.txt package), and the Racetrack templates of deploy/racetrack (Python, C++).
+#    One build stage serves the repository's images.
 # 2. Each serving image: /live, /ready, perform under /pub/job/NAME/VERSION, /metrics, /docs, then
 #    `podman stop` with a slow call in flight: the call answers 200 and the container exits 0.
 #    Run hardened as Racetrack and Kubernetes do: uid 100000, a random uid, --cap-drop all,
@@ -204,6 +205,13 @@ build sample-dockerfiled-req "$WORK/dockerfiled-req" \
   --build-arg RUNNER_IMAGE=localhost/racetrack-job-runner-python:$TAG
 build racetrack-template-python deploy/racetrack/python \
   --build-arg RUNNER_IMAGE=localhost/racetrack-job-runner-python:$TAG
+# The C++ template as an operator lays it out: this repository as racetrack/, the job in job/.
+mkdir -p "$WORK/cpp-job/racetrack" "$WORK/cpp-job/job"
+cp deploy/racetrack/cpp/Dockerfile deploy/racetrack/cpp/job.yaml "$WORK/cpp-job/"
+cp examples/cpp/prime/main.cc "$WORK/cpp-job/job/"
+tar -C "$REPO" --exclude=./.git --exclude='./build*' --exclude='./.venv*' --exclude=node_modules \
+  --exclude=__pycache__ --exclude=./bench/results -cf - . | tar -C "$WORK/cpp-job/racetrack" -xf -
+build racetrack-template-cpp "$WORK/cpp-job"
 
 # ---------------------------------------------------------------- 2. each serving image
 # serve_checks LABEL IMAGE JOB VERSION PERFORM_BODY EXPECTED SLOW_BODY SLOW_EXPECTED [run args] [-- cmd]
@@ -262,6 +270,8 @@ serve_checks prime-uid100000 racetrack-gateway primer 0.1.0 '{"number":7907}' tr
   "$PRIME_SLOW" true "${HARDENED[@]}"
 serve_checks prime-random-uid racetrack-gateway primer 0.1.0 '{"number":7908}' false \
   "$PRIME_SLOW" true --user 54321:54321 "${HARDENED[@]}"
+serve_checks cpp-template racetrack-template-cpp my-cpp-job 0.1.0 '{"number":7907}' true \
+  "$PRIME_SLOW" true --user 100000:100000 "${HARDENED[@]}"
 serve_checks python-dockerfiled sample-dockerfiled sample-dockerfiled 0.0.1 '{"number":7907}' true \
   '{"number":100000000000031}' true --user 54321:54321 "${HARDENED[@]}"
 serve_checks python-dockerfiled-req sample-dockerfiled-req sample-dockerfiled 0.0.1 \
