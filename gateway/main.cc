@@ -8,6 +8,7 @@
 #include "loop/loop.h"
 #include "observability/log.h"
 #include "supervise/reaper.h"
+#include "supervise/socket_check.h"
 
 int main(int argc, char** argv) {
   gw::config::Config config;
@@ -29,6 +30,8 @@ int main(int argc, char** argv) {
   // As a container's PID 1 (or the subreaper it makes itself) the gateway inherits the job's
   // orphaned grandchildren; it reaps them. Closed by loop.Close(), so it outlives the loop.
   gw::supervise::Reaper reaper(loop.uv());
+  // A worker in another container: say why its socket cannot be used, if it cannot.
+  gw::supervise::SocketCheck socket_check(loop.uv(), config.worker_address);
   int exit_code = 0;
   {
     gw::app::GatewayApp app(loop, config);
