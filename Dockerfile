@@ -40,6 +40,8 @@ RUN --mount=type=cache,target=/ccache \
 
 # ---- test: the whole test suite (docker build --target test .); not a runtime image ----
 FROM build AS test
+# Only for builds behind a TLS-intercepting proxy: the CA bundle pip should trust (Python tests).
+ARG PIP_CERT
 RUN --mount=type=cache,target=/ccache \
     cmake -S . -B /build-test -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
  && ninja -C /build-test \
