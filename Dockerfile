@@ -19,6 +19,8 @@
 ARG BASE_IMAGE=debian:bookworm-slim
 
 # ---- build: compilers and libraries; compiles the gateway and the C++ workers ----
+# (Into /src/build, not /build: the Python SDK looks for <ancestor>/build/gateway/gateway, and
+# its tests in the test stage expect no gateway outside the source tree.)
 FROM ${BASE_IMAGE} AS build
 WORKDIR /src
 # Only the install script: the Swagger UI assets come with the sources below (fetched by CMake
@@ -30,13 +32,13 @@ COPY . .
 ARG NODE_EXTRA_CA_CERTS
 ENV CCACHE_DIR=/ccache
 RUN --mount=type=cache,target=/ccache \
-    cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release -DRT_BUILD_TESTS=OFF \
- && ninja -C /build gateway prime_job adder_job sleepy_job \
- && bash scripts/image-rootfs.sh /rootfs/gateway /build/gateway/gateway \
- && bash scripts/image-rootfs.sh /rootfs/worker /build/examples/cpp/prime_job /build/examples/cpp/adder_job \
- && bash scripts/image-rootfs.sh /rootfs/prime /build/gateway/gateway /build/examples/cpp/prime_job \
-      /build/examples/cpp/adder_job \
- && bash scripts/image-rootfs.sh /rootfs/testjobs /build/examples/cpp/sleepy_job
+    cmake -S . -B /src/build -G Ninja -DCMAKE_BUILD_TYPE=Release -DRT_BUILD_TESTS=OFF \
+ && ninja -C /src/build gateway prime_job adder_job sleepy_job \
+ && bash scripts/image-rootfs.sh /rootfs/gateway /src/build/gateway/gateway \
+ && bash scripts/image-rootfs.sh /rootfs/worker /src/build/examples/cpp/prime_job /src/build/examples/cpp/adder_job \
+ && bash scripts/image-rootfs.sh /rootfs/prime /src/build/gateway/gateway /src/build/examples/cpp/prime_job \
+      /src/build/examples/cpp/adder_job \
+ && bash scripts/image-rootfs.sh /rootfs/testjobs /src/build/examples/cpp/sleepy_job
 
 # ---- test: the whole test suite (docker build --target test .); not a runtime image ----
 FROM build AS test
@@ -90,7 +92,7 @@ RUN apt-get update -qq \
  && bash /tmp/install-deps.sh --runtime \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/* /var/log/* /tmp/install-deps.sh
 COPY --from=python-build /opt/venv /opt/venv
-COPY --from=build /build/gateway/gateway /usr/local/bin/racetrack-gateway
+COPY --from=build /src/build/gateway/gateway /usr/local/bin/racetrack-gateway
 RUN mkdir -p -m 1777 /run/racetrack
 ENV PATH=/opt/venv/bin:$PATH PYTHONDONTWRITEBYTECODE=1 TMPDIR=/tmp
 USER 100000:100000
