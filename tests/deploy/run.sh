@@ -67,6 +67,9 @@ cleanup() {
   podman pod ls -q --filter "name=$RUN_ID" 2>/dev/null | xargs -r podman pod rm -f >/dev/null 2>&1
   podman volume ls -q 2>/dev/null | grep "$RUN_ID" | xargs -r podman volume rm -f >/dev/null 2>&1
   podman network rm -f podman-default-kube-network >/dev/null 2>&1
+  # Untagged images (earlier builds' stages) would fill the disk run after run; the compiler
+  # cache mount survives this, so the next build recompiles little.
+  podman image prune -f >/dev/null 2>&1
   rm -rf "$WORK"
 }
 
