@@ -8,6 +8,7 @@
 #include "config/job_config.h"
 #include "loop/loop.h"
 #include "observability/log.h"
+#include "supervise/reaper.h"
 
 int main(int argc, char** argv) {
   gw::config::Config config;
@@ -26,6 +27,9 @@ int main(int argc, char** argv) {
   gw::log::Init(config.log_level, config.log_structured);
 
   gw::Loop loop;
+  // As a container's PID 1 (or the subreaper it makes itself) the gateway inherits the job's
+  // orphaned grandchildren; it reaps them.
+  gw::supervise::Reaper reaper(loop.uv());
   int exit_code = 0;
   {
     gw::app::GatewayApp app(loop, config, gw::config::LoadJobConfig(config.manifest_path));
@@ -38,6 +42,7 @@ int main(int argc, char** argv) {
       app.BeginShutdown();
       loop.Run();
     }
+    reaper.Close();
     // A handle still open here is a leak: Close() names it, and the exit status says so.
     if (loop.Close() != 0 && exit_code == 0) exit_code = 1;
   }

@@ -1,6 +1,7 @@
 #include "forward/readiness_watcher.h"
 
 #include "forward/proto_translate.h"
+#include "forward/socket_problem.h"
 #include "observability/log.h"
 
 namespace gw::forward {
@@ -107,10 +108,15 @@ void ReadinessWatcher::OnDescribed(pb::JobDescription& d) {
 void ReadinessWatcher::OnUnreachable(const grpc::Status& status) {
   uint64_t now = uv_now(loop_.uv());
   if (unreachable_since_ms_ == 0) unreachable_since_ms_ = now;
-  unreachable_ = "cannot reach the worker at " + link_->address + ": " + status.error_message();
   if (now - unreachable_since_ms_ < kReportUnreachableAfterMs) return;
-  if (reported_at_ms_ != 0 && now - reported_at_ms_ < kReportEveryMs) return;
+  // A unix socket says more than gRPC does (its mode and owner against the gateway's uid).
+  std::string problem = UnixSocketProblem(link_->address);
+  if (problem.empty()) {
+    problem = "cannot reach the worker at " + link_->address + ": " + status.error_message();
+  }
+  if (problem == unreachable_ && now - reported_at_ms_ < kReportEveryMs) return;
   reported_at_ms_ = now;
+  unreachable_ = std::move(problem);
   log::Error(unreachable_);
   callbacks_.on_unreachable(unreachable_);
 }
@@ -120,7 +126,9 @@ void ReadinessWatcher::OnReachable() {
   unreachable_since_ms_ = 0;
   reported_at_ms_ = 0;
   unreachable_.clear();
-  if (was_reported) callbacks_.on_unreachable(unreachable_);
+  if (!was_reported) return;
+  log::Info("the worker at " + link_->address + " accepts connections now");
+  callbacks_.on_unreachable(unreachable_);
 }
 
 void ReadinessWatcher::Close(std::function<void()> done) {

@@ -63,7 +63,7 @@ class ReadinessWatcher {
   bool init_failed_ = false;
   uint64_t unreachable_since_ms_ = 0;  // 0: reachable
   uint64_t reported_at_ms_ = 0;
-  std::string unreachable_;
+  std::string unreachable_;  // what was last reported ("" while reachable)
 };
 
 }  // namespace gw::forward

@@ -9,12 +9,27 @@
 #include <cstring>
 
 #include "observability/log.h"
+#include "supervise/reaper.h"
 
 namespace gw::supervise {
 
 extern "C" char** environ;
 
 namespace {
+
+// "unix-abstract:racetrack-gateway-<pid>-<random>": unique per gateway, so two gateways in one
+// network namespace never meet. Empty when Linux offers no randomness (never in practice).
+std::string AbstractAddress() {
+  unsigned char bytes[6];
+  if (getentropy(bytes, sizeof bytes) != 0) return {};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string name = "racetrack-gateway-" + std::to_string(getpid()) + "-";
+  for (unsigned char b : bytes) {
+    name += kHex[b >> 4];
+    name += kHex[b & 15];
+  }
+  return "unix-abstract:" + name;
+}
 
 bool IsVariable(const char* entry, const char* name) {
   size_t len = std::strlen(name);
@@ -37,19 +52,30 @@ bool Supervisor::Prepare(std::string* error) {
   const char* tmp = std::getenv("TMPDIR");
   std::string pattern =
       std::string(tmp != nullptr && *tmp ? tmp : "/tmp") + "/racetrack-gateway-XXXXXX";
-  if (mkdtemp(pattern.data()) == nullptr) {
+  if (mkdtemp(pattern.data()) != nullptr) {
+    dir_ = pattern;
+    socket_path_ = dir_ + "/worker.sock";
+    address_ = "unix:" + socket_path_;
+    return true;
+  }
+  // A read-only root filesystem without a writable TMPDIR (Kubernetes readOnlyRootFilesystem):
+  // an abstract unix socket needs no path at all. It is reachable from the container's network
+  // namespace only, like the loopback port a worker could also listen on.
+  const int saved = errno;
+  address_ = AbstractAddress();
+  if (address_.empty()) {
     *error =
-        "cannot create a private directory for the worker socket: " + std::string(strerror(errno));
+        "cannot create a private directory for the worker socket: " + std::string(strerror(saved));
     return false;
   }
-  dir_ = pattern;
-  socket_path_ = dir_ + "/worker.sock";
-  address_ = "unix:" + socket_path_;
+  log::Info("no writable TMPDIR (" + std::string(strerror(saved)) +
+            "); the worker listens on the abstract socket " + address_);
   return true;
 }
 
 int Supervisor::Start() {
-  unlink(socket_path_.c_str());  // a stale socket of the previous incarnation
+  if (!socket_path_.empty())
+    unlink(socket_path_.c_str());  // a stale socket of the previous incarnation
   std::vector<std::string> env_strings;
   for (char** e = environ; *e != nullptr; ++e) {
     if (IsVariable(*e, kWorkerAddressEnv) || IsVariable(*e, kGatewayPidEnv)) continue;
@@ -90,6 +116,7 @@ int Supervisor::Start() {
     return rc;
   }
   running_ = true;
+  Reaper::Claim(process_.pid);  // libuv collects this one; the orphan reaper must not
   started_at_ms_ = uv_now(loop_);
   log::Info("worker started: pid " + std::to_string(process_.pid) + ", " + command_[0]);
   return 0;
@@ -101,6 +128,7 @@ void Supervisor::OnExit(uv_process_t* process, int64_t exit_status, int term_sig
 
 void Supervisor::HandleExit(int64_t exit_status, int term_signal) {
   running_ = false;
+  Reaper::Release(process_.pid);
   CloseProcessHandle();
   std::string reason = term_signal != 0
                            ? "the worker was killed by signal " + std::to_string(term_signal)

@@ -1,5 +1,6 @@
 // Runs the worker process for `gateway --worker CMD`: spawns it with its gRPC address in the
-// environment (RACETRACK_WORKER_ADDRESS, a unix socket in a private directory), restarts it with
+// environment (RACETRACK_WORKER_ADDRESS, a unix socket in a private directory under $TMPDIR, or an
+// abstract unix socket when no directory can be created there), restarts it with
 // backoff when it exits, and stops it on shutdown (SIGTERM, then SIGKILL after a grace period).
 #pragma once
 
@@ -32,9 +33,11 @@ class Supervisor {
   Supervisor(const Supervisor&) = delete;
   Supervisor& operator=(const Supervisor&) = delete;
 
-  // Creates the private socket directory. Returns false with a message on failure.
+  // Creates the private socket directory, or picks an abstract socket name when TMPDIR is not
+  // writable. Returns false with a message on failure.
   bool Prepare(std::string* error);
-  // The gRPC target the worker listens on, e.g. "unix:/tmp/racetrack-gateway-x/worker.sock".
+  // The gRPC target the worker listens on, e.g. "unix:/tmp/racetrack-gateway-x/worker.sock" or
+  // "unix-abstract:racetrack-gateway-7-0a1b2c3d4e5f".
   const std::string& address() const { return address_; }
   // NAME=VALUE entries the worker gets on top of the gateway's environment (they win over
   // inherited variables of the same name).

@@ -54,5 +54,51 @@ TEST(WorkerOptionsTest, EffectiveThreads) {
   EXPECT_GE(EffectiveThreads(0), 2u);
 }
 
+TEST(WorkerOptionsTest, SocketModeDrainAndGroupFromTheEnvironment) {
+  WorkerOptions defaults = OptionsFromEnvironment();
+  EXPECT_EQ(defaults.socket_mode, 0660u);
+  EXPECT_EQ(defaults.socket_group, "");
+  EXPECT_EQ(defaults.drain_timeout, std::chrono::milliseconds(30000));
+
+  setenv("RACETRACK_WORKER_SOCKET_MODE", "0666", 1);
+  setenv("RACETRACK_WORKER_SOCKET_GROUP", "100000", 1);
+  setenv("RACETRACK_WORKER_DRAIN_TIMEOUT_MS", "25000", 1);
+  const WorkerOptions options = OptionsFromEnvironment();
+  setenv("RACETRACK_WORKER_SOCKET_MODE", "0999", 1);
+  setenv("RACETRACK_WORKER_DRAIN_TIMEOUT_MS", "soon", 1);
+  const WorkerOptions malformed = OptionsFromEnvironment();
+  unsetenv("RACETRACK_WORKER_SOCKET_MODE");
+  unsetenv("RACETRACK_WORKER_SOCKET_GROUP");
+  unsetenv("RACETRACK_WORKER_DRAIN_TIMEOUT_MS");
+  EXPECT_EQ(options.socket_mode, 0666u);
+  EXPECT_EQ(options.socket_group, "100000");
+  EXPECT_EQ(options.drain_timeout, std::chrono::milliseconds(25000));
+  EXPECT_EQ(malformed.socket_mode, kDefaultSocketMode);
+  EXPECT_EQ(malformed.drain_timeout, kDefaultDrainTimeout);
+  EXPECT_NE(UsageText("job").find("RACETRACK_WORKER_SOCKET_MODE"), std::string::npos);
+}
+
+TEST(WorkerOptionsTest, SocketModeForms) {
+  mode_t mode = 0;
+  EXPECT_TRUE(ParseSocketMode("660", mode));
+  EXPECT_EQ(mode, 0660u);
+  EXPECT_TRUE(ParseSocketMode("0600", mode));
+  EXPECT_EQ(mode, 0600u);
+  EXPECT_TRUE(ParseSocketMode("0o777", mode));
+  EXPECT_EQ(mode, 0777u);
+  EXPECT_FALSE(ParseSocketMode("1777", mode));  // no sticky or set-id bits on a socket
+  EXPECT_FALSE(ParseSocketMode("rw-rw----", mode));
+  EXPECT_FALSE(ParseSocketMode("", mode));
+  EXPECT_FALSE(ParseSocketMode(nullptr, mode));
+}
+
+TEST(WorkerOptionsTest, UnixSocketPathOfAnAddress) {
+  EXPECT_EQ(UnixSocketPath("unix:/run/job/worker.sock"), "/run/job/worker.sock");
+  EXPECT_EQ(UnixSocketPath("unix:///run/job/worker.sock"), "/run/job/worker.sock");
+  EXPECT_EQ(UnixSocketPath("unix:worker.sock"), "worker.sock");
+  EXPECT_EQ(UnixSocketPath("unix-abstract:racetrack-gateway-1"), "");
+  EXPECT_EQ(UnixSocketPath("127.0.0.1:7001"), "");
+}
+
 }  // namespace
 }  // namespace racetrack::internal

@@ -6,6 +6,7 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -197,7 +198,7 @@ class WorkerServerTest : public ::testing::Test {
 
   void StartServer(JobFactory factory, std::size_t threads = 2,
                    std::size_t max_message_bytes = kDefaultMaxMessageBytes) {
-    WorkerOptions options;
+    WorkerOptions options = options_;
     options.address = "unix:" + dir_ + "/worker.sock";
     options.class_name = "TestJob";
     options.threads = threads;
@@ -243,6 +244,7 @@ class WorkerServerTest : public ::testing::Test {
   }
 
   std::string dir_;
+  WorkerOptions options_;  // what StartServer starts from (socket mode and group)
   std::shared_ptr<Probe> probe_ = std::make_shared<Probe>();
   std::unique_ptr<WorkerServer> server_;
   bool inline_calls_ = false;  // StartServer runs calls inline (WorkerOptions::inline_calls)
@@ -599,6 +601,64 @@ TEST_F(WorkerServerTest, ServesOnTcpWithAnEphemeralPort) {
   client.Send({MakeCall(1, R"({"number":13})")});
   ASSERT_TRUE(client.ReadReplies(1));
   EXPECT_EQ(client.replies().at(1).result_json(), "true");
+}
+
+mode_t SocketMode(const std::string& path) {
+  struct stat st {};
+  EXPECT_EQ(stat(path.c_str(), &st), 0) << path;
+  EXPECT_TRUE(S_ISSOCK(st.st_mode)) << path;
+  return st.st_mode & 07777;
+}
+
+TEST_F(WorkerServerTest, UnixSocketGetsTheDefaultModeWhateverTheUmask) {
+  const mode_t previous = umask(022);  // would give srwxr-xr-x: no other uid could connect
+  StartReady();
+  umask(previous);
+  EXPECT_EQ(SocketMode(dir_ + "/worker.sock"), 0660u);
+  EXPECT_EQ(Describe().state(), v1::WORKER_STATE_READY);
+}
+
+TEST_F(WorkerServerTest, UnixSocketModeAndGroupAreConfigurable) {
+  options_.socket_mode = 0600;
+  options_.socket_group = std::to_string(getegid());  // a group this process may always give
+  StartReady();
+  struct stat st {};
+  ASSERT_EQ(stat((dir_ + "/worker.sock").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0600u);
+  EXPECT_EQ(st.st_gid, getegid());
+}
+
+TEST_F(WorkerServerTest, UnknownSocketGroupIsAnError) {
+  WorkerOptions options;
+  options.address = "unix:" + dir_ + "/worker.sock";
+  options.socket_group = "no-such-group-racetrack";
+  WorkerServer server(options, [probe = probe_] { return std::make_unique<TestJob>(probe); });
+  std::string error;
+  EXPECT_FALSE(server.Start(error));
+  EXPECT_NE(error.find("no-such-group-racetrack"), std::string::npos) << error;
+}
+
+TEST_F(WorkerServerTest, WaitStreamsClosedServesNewCallsUntilTheGatewayLetsGo) {
+  StartReady();
+  // No stream: nothing to wait for.
+  EXPECT_TRUE(server_->WaitStreamsClosed(milliseconds(0)));
+  auto client = std::make_unique<CallsClient>(*stub_);
+  const std::uint64_t seq = client->Send({MakeCall(1, R"({"number":7,"wait":true})")});
+  ASSERT_TRUE(client->ReadAck(seq));
+  // A worker asked to stop waits while the stream is open...
+  EXPECT_FALSE(server_->WaitStreamsClosed(milliseconds(50)));
+  auto closed =
+      std::async(std::launch::async, [this] { return server_->WaitStreamsClosed(seconds(10)); });
+  probe_->release.Open();
+  ASSERT_TRUE(client->ReadReplies(1));
+  // ...and still answers new calls on it (a draining gateway may send more).
+  client->Send({MakeCall(2, R"({"number":8})")});
+  ASSERT_TRUE(client->ReadReplies(2));
+  EXPECT_EQ(client->replies().at(2).result_json(), "false");
+  EXPECT_EQ(closed.wait_for(milliseconds(0)), std::future_status::timeout);
+  // The gateway closes its stream: the wait ends.
+  EXPECT_TRUE(client->Finish().ok());
+  EXPECT_TRUE(closed.get());
 }
 
 }  // namespace

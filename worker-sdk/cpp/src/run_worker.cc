@@ -1,4 +1,5 @@
-// The worker process's main loop: options, server start, wait for SIGTERM/SIGINT, drain.
+// The worker process's main loop: options, server start, wait for SIGTERM/SIGINT, serve until the
+// gateway lets go (or RACETRACK_WORKER_DRAIN_TIMEOUT_MS), exit 0.
 #include <pthread.h>
 #include <racetrack_common/log_format.h>
 #include <signal.h>
@@ -7,10 +8,12 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <string>
+#include <thread>
 
 #include "racetrack/internal/worker_server.h"
 #include "racetrack/serve.h"
@@ -72,6 +75,7 @@ int RunWorker(int argc, char** argv, std::string class_name, JobFactory factory,
 
   const std::string address = options.address;
   const std::string job_class = options.class_name;
+  const std::chrono::milliseconds drain_timeout = options.drain_timeout;
   WorkerServer server(std::move(options), std::move(factory));
   if (!server.Start(error)) {
     spdlog::critical("{}", error);
@@ -81,7 +85,24 @@ int RunWorker(int argc, char** argv, std::string class_name, JobFactory factory,
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);
-  spdlog::info("received signal {}, shutting down...", signal_number);
+  // The gateway may still be draining: in a two-container pod both containers get SIGTERM at
+  // once. Keep answering its calls, old and new, until it closes its call stream.
+  spdlog::info(
+      "received signal {}, serving until the gateway closes its call stream (at most {} ms)",
+      signal_number, drain_timeout.count());
+  if (!server.WaitStreamsClosed(drain_timeout)) {
+    spdlog::warn("drain timeout: the gateway still has its call stream open; stopping");
+  }
+  spdlog::info("shutting down...");
+  // A call that runs on after the grace period (a job stuck in a computation cannot be
+  // interrupted) must not keep the process alive until the container runtime kills it.
+  std::thread([] {
+    std::this_thread::sleep_for(kShutdownGrace + std::chrono::seconds(1));
+    spdlog::warn("a call is still running after the shutdown grace period; exiting");
+    spdlog::default_logger()->flush();
+    std::fflush(nullptr);
+    std::_Exit(0);
+  }).detach();
   server.Shutdown(kShutdownGrace);
   if (server.state() == LoadState::kLoading) {
     // The job's constructor cannot be interrupted; leave without waiting for it.

@@ -23,6 +23,26 @@ std::size_t SizeFromEnv(const char* name, std::size_t fallback) {
 
 }  // namespace
 
+bool ParseSocketMode(const char* text, mode_t& mode) {
+  if (text == nullptr) return false;
+  std::string_view view(text);
+  if (view.starts_with("0o") || view.starts_with("0O")) view.remove_prefix(2);
+  if (view.empty()) return false;
+  unsigned value = 0;
+  const auto [end, ec] = std::from_chars(view.data(), view.data() + view.size(), value, 8);
+  if (ec != std::errc() || end != view.data() + view.size() || value > 0777) return false;
+  mode = static_cast<mode_t>(value);
+  return true;
+}
+
+std::string UnixSocketPath(const std::string& address) {
+  const std::string_view view(address);
+  if (!view.starts_with("unix:")) return {};
+  std::string_view path = view.substr(5);
+  if (path.starts_with("//")) path.remove_prefix(2);  // unix:///abs/path
+  return std::string(path);
+}
+
 WorkerOptions OptionsFromEnvironment() {
   WorkerOptions options;
   if (const char* address = std::getenv("RACETRACK_WORKER_ADDRESS");
@@ -31,6 +51,14 @@ WorkerOptions OptionsFromEnvironment() {
   }
   options.threads = SizeFromEnv("RACETRACK_WORKER_THREADS", 0);
   options.max_message_bytes = SizeFromEnv("RACETRACK_MAX_MESSAGE_BYTES", kDefaultMaxMessageBytes);
+  if (mode_t mode = 0; ParseSocketMode(std::getenv("RACETRACK_WORKER_SOCKET_MODE"), mode)) {
+    options.socket_mode = mode;
+  }
+  if (const char* group = std::getenv("RACETRACK_WORKER_SOCKET_GROUP"); group != nullptr) {
+    options.socket_group = group;
+  }
+  options.drain_timeout = std::chrono::milliseconds(SizeFromEnv(
+      "RACETRACK_WORKER_DRAIN_TIMEOUT_MS", static_cast<std::size_t>(kDefaultDrainTimeout.count())));
   if (const char* inline_calls = std::getenv("RACETRACK_WORKER_INLINE"); inline_calls != nullptr) {
     const std::string_view v(inline_calls);
     options.inline_calls = v == "1" || v == "true" || v == "yes";
@@ -78,7 +106,11 @@ std::string UsageText(const char* program) {
          "Environment: RACETRACK_WORKER_THREADS (calls run at once; default max(2, CPUs)),\n"
          "RACETRACK_WORKER_INLINE=1 (run calls on the reading thread, no pool: lowest latency\n"
          "for jobs that answer in microseconds),\n"
-         "RACETRACK_MAX_MESSAGE_BYTES (gRPC message limit; default 64 MiB).\n";
+         "RACETRACK_MAX_MESSAGE_BYTES (gRPC message limit; default 64 MiB),\n"
+         "RACETRACK_WORKER_SOCKET_MODE (octal mode of a unix socket; default 0660),\n"
+         "RACETRACK_WORKER_SOCKET_GROUP (gid or group name of a unix socket),\n"
+         "RACETRACK_WORKER_DRAIN_TIMEOUT_MS (after SIGTERM, serve until the gateway closes its\n"
+         "call stream, at most this long; default 30000).\n";
 }
 
 std::size_t EffectiveThreads(std::size_t requested) {

@@ -1,10 +1,17 @@
 // WorkerServer: wires the JobHost, the call pool and the two services into one gRPC server.
 #include "racetrack/internal/worker_server.h"
 
+#include <grp.h>
 #include <grpcpp/grpcpp.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <charconv>
 #include <climits>
+#include <cstring>
+#include <vector>
 
 #include "call_pool.h"
 #include "health_service.h"
@@ -12,6 +19,54 @@
 #include "worker_service.h"
 
 namespace racetrack::internal {
+namespace {
+
+// A numeric gid, or the gid of a group name. False with `error` set when there is none.
+bool ResolveGroup(const std::string& group, gid_t& gid, std::string& error) {
+  unsigned long value = 0;
+  const auto [end, ec] = std::from_chars(group.data(), group.data() + group.size(), value);
+  if (ec == std::errc() && end == group.data() + group.size()) {
+    gid = static_cast<gid_t>(value);
+    return true;
+  }
+  std::vector<char> buffer(16384);
+  struct group entry {};
+  struct group* found = nullptr;
+  int rc = 0;
+  while ((rc = getgrnam_r(group.c_str(), &entry, buffer.data(), buffer.size(), &found)) == ERANGE &&
+         buffer.size() < (1u << 20)) {
+    buffer.resize(buffer.size() * 4);
+  }
+  if (rc != 0 || found == nullptr) {
+    error = "RACETRACK_WORKER_SOCKET_GROUP: no group " + group;
+    return false;
+  }
+  gid = found->gr_gid;
+  return true;
+}
+
+// Gives the socket file the configured mode and group, so that a gateway running under another
+// uid can connect (connect() on a unix socket needs write permission on the file).
+bool ApplySocketPermissions(const WorkerOptions& options, std::string& error) {
+  const std::string path = UnixSocketPath(options.address);
+  if (path.empty()) return true;
+  if (!options.socket_group.empty()) {
+    gid_t gid = 0;
+    if (!ResolveGroup(options.socket_group, gid, error)) return false;
+    if (chown(path.c_str(), static_cast<uid_t>(-1), gid) != 0) {
+      error = "cannot give the socket " + path + " the group " + options.socket_group + ": " +
+              std::strerror(errno);
+      return false;
+    }
+  }
+  if (chmod(path.c_str(), options.socket_mode) != 0) {
+    error = "cannot set the mode of the socket " + path + ": " + std::strerror(errno);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
 
 // Members are destroyed bottom-up: the server before the services it calls, the pool before the
 // streams' JobHost, and the JobHost (which joins the loader thread) before the mutex that the
@@ -60,6 +115,11 @@ bool WorkerServer::Start(std::string& error) {
     error = "cannot serve gRPC on " + impl_->options.address;
     return false;
   }
+  if (!ApplySocketPermissions(impl_->options, error)) {
+    impl_->server->Shutdown();
+    impl_->server.reset();
+    return false;
+  }
   impl_->host.StartLoading([impl = impl_.get()](LoadState state) { impl->OnLoaded(state); });
   return true;
 }
@@ -69,6 +129,10 @@ LoadState WorkerServer::WaitLoaded(std::chrono::milliseconds timeout) const {
 }
 
 LoadState WorkerServer::state() const { return impl_->host.state(); }
+
+bool WorkerServer::WaitStreamsClosed(std::chrono::milliseconds timeout) {
+  return impl_->worker.WaitNoStreams(timeout);
+}
 
 void WorkerServer::Shutdown(std::chrono::milliseconds grace) {
   {

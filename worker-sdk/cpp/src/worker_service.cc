@@ -39,9 +39,15 @@ void WorkerService::Drain() {
   for (CallStream* stream : streams_) stream->Drain();
 }
 
+bool WorkerService::WaitNoStreams(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mu_);
+  return no_streams_.wait_for(lock, timeout, [this] { return streams_.empty(); });
+}
+
 void WorkerService::Forget(CallStream* stream) {
   std::lock_guard lock(mu_);
   streams_.erase(stream);
+  if (streams_.empty()) no_streams_.notify_all();
 }
 
 }  // namespace racetrack::internal

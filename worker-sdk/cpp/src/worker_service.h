@@ -4,6 +4,8 @@
 // otherwise hold the server's graceful shutdown until its deadline).
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <unordered_set>
 
@@ -33,6 +35,10 @@ class WorkerService final : public racetrack::worker::v1::Worker::CallbackServic
   // Open streams end once their calls are answered; streams opened later end at once.
   void Drain();
 
+  // Blocks until no Calls stream is open (the gateway has closed its streams, so no call is in
+  // flight either) or `timeout` passes; returns whether none is open.
+  bool WaitNoStreams(std::chrono::milliseconds timeout);
+
  private:
   void Forget(CallStream* stream);
 
@@ -42,6 +48,7 @@ class WorkerService final : public racetrack::worker::v1::Worker::CallbackServic
   std::mutex mu_;                            // lock order: mu_ before a stream's own mutex
   std::unordered_set<CallStream*> streams_;  // alive until their OnDone removes them
   bool draining_ = false;
+  std::condition_variable no_streams_;  // notified when streams_ becomes empty
 };
 
 }  // namespace racetrack::internal

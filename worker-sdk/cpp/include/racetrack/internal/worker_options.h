@@ -1,9 +1,13 @@
 // How a worker process is configured: its listen address, pool size and message size limit, from
 // the environment (RACETRACK_WORKER_ADDRESS, RACETRACK_WORKER_THREADS,
-// RACETRACK_MAX_MESSAGE_BYTES, RACETRACK_WORKER_INLINE) and the command line (--address ADDR,
-// --help). Internal to the SDK; exposed for tests.
+// RACETRACK_MAX_MESSAGE_BYTES, RACETRACK_WORKER_INLINE, RACETRACK_WORKER_SOCKET_MODE,
+// RACETRACK_WORKER_SOCKET_GROUP, RACETRACK_WORKER_DRAIN_TIMEOUT_MS) and the command line
+// (--address ADDR, --help). Internal to the SDK; exposed for tests.
 #pragma once
 
+#include <sys/types.h>
+
+#include <chrono>
 #include <cstddef>
 #include <string>
 
@@ -11,6 +15,10 @@ namespace racetrack::internal {
 
 inline constexpr char kDefaultAddress[] = "127.0.0.1:7001";
 inline constexpr std::size_t kDefaultMaxMessageBytes = 64u << 20;
+// A unix socket's mode: the gateway may run under another uid in the worker's group (a
+// two-container pod with a shared fsGroup), so the group can connect, others cannot.
+inline constexpr mode_t kDefaultSocketMode = 0660;
+inline constexpr std::chrono::milliseconds kDefaultDrainTimeout{30'000};
 
 struct WorkerOptions {
   std::string address = kDefaultAddress;  // a gRPC address: "unix:/path" or "host:port"
@@ -20,9 +28,13 @@ struct WorkerOptions {
   // lowest latency for jobs that answer in microseconds; a slow call holds up the ones after it.
   bool inline_calls = false;
   std::size_t max_message_bytes = kDefaultMaxMessageBytes;
+  mode_t socket_mode = kDefaultSocketMode;  // applied to a "unix:" socket file once bound
+  std::string socket_group;                 // gid or group name for the socket; "": unchanged
+  // After SIGTERM, how long to keep serving while the gateway still has its call stream open.
+  std::chrono::milliseconds drain_timeout = kDefaultDrainTimeout;
 };
 
-// Options from the environment; malformed numbers fall back to the defaults.
+// Options from the environment; malformed numbers (and modes) fall back to the defaults.
 WorkerOptions OptionsFromEnvironment();
 
 enum class ParseOutcome { kRun, kHelp, kError };
@@ -31,6 +43,13 @@ enum class ParseOutcome { kRun, kHelp, kError };
 ParseOutcome ParseArgs(int argc, char** argv, WorkerOptions& options, std::string& error);
 
 std::string UsageText(const char* program);
+
+// An octal file mode ("660", "0660", "0o660") up to 0777, or false.
+bool ParseSocketMode(const char* text, mode_t& mode);
+
+// The socket file of a "unix:PATH" / "unix://ABSPATH" address; "" for other addresses
+// (TCP, "unix-abstract:", which has no file).
+std::string UnixSocketPath(const std::string& address);
 
 // The pool size actually used for `options.threads`.
 std::size_t EffectiveThreads(std::size_t requested);

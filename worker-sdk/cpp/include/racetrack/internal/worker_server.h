@@ -22,13 +22,19 @@ class WorkerServer {
   WorkerServer(const WorkerServer&) = delete;
   WorkerServer& operator=(const WorkerServer&) = delete;
 
-  // Binds and starts serving (health NOT_SERVING, Describe LOADING), then starts constructing
-  // the job. Returns false, with `error` set, if the server cannot start.
+  // Binds and starts serving (health NOT_SERVING, Describe LOADING), gives a unix socket the
+  // configured mode and group, then starts constructing the job. Returns false, with `error`
+  // set, if the server cannot start.
   bool Start(std::string& error);
 
   // Blocks until the job is ready or failed, or `timeout` passes; returns the state then.
   LoadState WaitLoaded(std::chrono::milliseconds timeout) const;
   LoadState state() const;
+
+  // Blocks until no Calls stream is open (the gateway closed them; no call is in flight) or
+  // `timeout` passes; returns whether none is open. A worker asked to stop keeps serving until
+  // then, so that a gateway still draining its own calls can finish them.
+  bool WaitStreamsClosed(std::chrono::milliseconds timeout);
 
   // Ends every Calls stream once its calls are answered, then stops the server, cancelling what
   // is left after `grace`. Idempotent.
