@@ -298,7 +298,15 @@ class ConnectionLimitsTest(unittest.TestCase):
             self.assertIn("ERROR", lines[0])
             for s in socks:
                 s.close()
-            wait_for(lambda: gw.call("GET", "/live").status == 200, 10)
+
+            def serving():
+                # Until the descriptors are back, a new connection may still be dropped.
+                try:
+                    return gw.call("GET", "/live").status == 200
+                except OSError:
+                    return False
+
+            wait_for(serving, 10, what="the gateway to serve again")
 
 
 if __name__ == "__main__":

@@ -155,8 +155,10 @@ void Connection::Respond(const http::ResponseHead& head, std::string_view body) 
   }
   busy_ = false;
   pending_tag = 0;
-  timer_phase_ = TimerPhase::kNone;  // the keep-alive idle time starts again from this answer
-  if (dispatching_) return;          // the dispatch loop continues and its caller flushes once
+  // The keep-alive idle time starts again from this answer; a pipelined request already being
+  // received keeps its header or body timer running.
+  if (timer_phase_ == TimerPhase::kKeepAlive) timer_phase_ = TimerPhase::kNone;
+  if (dispatching_) return;  // the dispatch loop continues and its caller flushes once
   DispatchNext();
   MaybeSendContinue();
   Flush();
