@@ -40,7 +40,9 @@ class WorkerClientTest : public ::testing::Test, public CallSink, public WorkerE
       ASSERT_FALSE(results.empty());
       EXPECT_TRUE(results.back().worker_done) << "call " << id << " never ended";
       EXPECT_LE(results.size(), 2u) << "call " << id << " was reported " << results.size();
-      if (results.size() == 2) EXPECT_FALSE(results.front().worker_done) << "call " << id;
+      if (results.size() == 2) {
+        EXPECT_FALSE(results.front().worker_done) << "call " << id;
+      }
     }
   }
 
