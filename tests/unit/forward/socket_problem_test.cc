@@ -35,7 +35,9 @@ class SocketProblemTest : public ::testing::Test {
     addr.sun_family = AF_UNIX;
     std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
     ASSERT_EQ(bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-    if (listen_too) ASSERT_EQ(listen(fd_, 4), 0);
+    if (listen_too) {
+      ASSERT_EQ(listen(fd_, 4), 0);
+    }
   }
 
   std::string dir_;

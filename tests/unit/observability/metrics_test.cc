@@ -104,9 +104,15 @@ TEST(MetricsTest, GatewayFamiliesTakeTheSnapshot) {
   metrics.OnRejected();
   metrics.OnQueueWait(0.01);
   metrics.OnWorkerCallDone(0.0004);
-  GatewaySnapshot snapshot{3, 2, 5, 4};
+  GatewaySnapshot snapshot{3, 2, 5, 4, {{2, 1, true}, {0, 3, false}}};
   std::string text = metrics.Serialize(snapshot, {});
   EXPECT_TRUE(Has(text, "# TYPE racetrack_gateway_requests_in_flight gauge"));
+  // Per worker (gateway --workers N).
+  EXPECT_TRUE(Has(text, "racetrack_gateway_workers_ready 1")) << text;
+  EXPECT_TRUE(Has(text, R"(racetrack_gateway_worker_calls_in_flight{worker="0"} 2)")) << text;
+  EXPECT_TRUE(Has(text, R"(racetrack_gateway_worker_calls_in_flight{worker="1"} 0)")) << text;
+  EXPECT_TRUE(Has(text, R"(racetrack_gateway_worker_process_restarts_total{worker="1"} 3)"))
+      << text;
   EXPECT_TRUE(Has(text, "racetrack_gateway_requests_in_flight 3"));
   EXPECT_TRUE(Has(text, "racetrack_gateway_queue_depth 2"));
   EXPECT_TRUE(Has(text, "racetrack_gateway_open_connections 5"));
