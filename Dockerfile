@@ -56,7 +56,8 @@ ARG PIP_CERT
 RUN python3 -m venv /opt/tools \
  && /opt/tools/bin/pip install --no-cache-dir -q -r deploy/images/python-build-requirements.txt \
       -r deploy/images/python-requirements.txt \
- && /opt/tools/bin/pip wheel --no-cache-dir -q --no-deps --no-build-isolation -w /wheels worker-sdk/python \
+ && RACETRACK_GATEWAY_BIN=/src/build/gateway/gateway \
+    /opt/tools/bin/pip wheel --no-cache-dir -q --no-deps --no-build-isolation -w /wheels worker-sdk/python \
  && python3 -m venv /opt/venv \
  && /opt/venv/bin/pip install --no-cache-dir -q -r deploy/images/python-requirements.txt \
  && /opt/venv/bin/pip install --no-cache-dir -q --no-deps /wheels/*.whl \
@@ -92,8 +93,11 @@ RUN apt-get update -qq \
  && bash /tmp/install-deps.sh --runtime \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/* /var/log/* /tmp/install-deps.sh
 COPY --from=python-build /opt/venv /opt/venv
-COPY --from=build /src/build/gateway/gateway /usr/local/bin/racetrack-gateway
-RUN mkdir -p -m 1777 /run/racetrack
+# The gateway comes inside the racetrack wheel (as for `pip install`); also on PATH.
+RUN ln -s /opt/venv/lib/python3*/site-packages/racetrack_job_wrapper/bin/racetrack-gateway \
+      /usr/local/bin/racetrack-gateway \
+ && test -x /usr/local/bin/racetrack-gateway \
+ && mkdir -p -m 1777 /run/racetrack
 ENV PATH=/opt/venv/bin:$PATH PYTHONDONTWRITEBYTECODE=1 TMPDIR=/tmp
 USER 100000:100000
 EXPOSE 7000

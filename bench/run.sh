@@ -67,6 +67,7 @@ die() { printf '[bench] ERROR: %s\n' "$*" >&2; exit 1; }
 #   T_DIR     working directory the server starts in
 #   T_ENV     array of extra VAR=value for the server's environment
 #   T_CMD     array: the server command line (the harness prepends `taskset -c SERVER_CPU`)
+#   T_CPUS    optional: the CPUs for the server side instead of SERVER_CPU (e.g. "0,1")
 #   T_READY   readiness path, polled until it answers 200
 #   T_MAIN    what the "main" RSS column means (the started process; its children are summed
 #             into the "tree" RSS: the gateway + its worker, or the original's one process)
@@ -149,6 +150,33 @@ target_pybase() {
     T_ENV=(JOB_NAME=primer JOB_VERSION=0.0.1 "RACETRACK_GATEWAY_BIN=$BASE_BUILD_DIR/gateway/gateway")
     T_CHECKS=()
     T_REQUIRES=("$BASE_BUILD_DIR/gateway/gateway" "$VENV_SDK/bin/racetrack_job_runner")
+}
+
+# A CPU-bound Python job (examples/python/cpu_bound: ~2 ms of pure Python per call) with one and
+# with two worker processes, the server side on both cores (T_CPUS) in both cases: one
+# interpreter is held to one core by the GIL, --workers 2 runs two.
+target_pycpu1() {
+    local port=$1
+    T_DESC="gateway + Python worker, CPU-bound job (examples/python/cpu_bound), --workers 1, CPUs 0-1"
+    T_ROLE=ours
+    T_DIR="$ROOT/examples/python/cpu_bound"
+    T_ENV=(JOB_NAME=primer JOB_VERSION=0.0.1 "RACETRACK_GATEWAY_BIN=$GATEWAY"
+           "RACETRACK_GATEWAY_ARGS=--workers 1")
+    T_CMD=("$VENV_SDK/bin/racetrack_job_runner" run --port "$port" job.py)
+    T_CPUS=0,1
+    T_READY=/ready
+    T_MAIN="gateway process"
+    T_CHECKS=()
+    T_REQUIRES=("$GATEWAY" "$VENV_SDK/bin/racetrack_job_runner")
+}
+
+target_pycpu2() {
+    local port=$1
+    target_pycpu1 "$port"
+    T_DESC="gateway + Python worker, CPU-bound job (examples/python/cpu_bound), --workers 2, CPUs 0-1"
+    T_ENV=(JOB_NAME=primer JOB_VERSION=0.0.1 "RACETRACK_GATEWAY_BIN=$GATEWAY"
+           "RACETRACK_GATEWAY_ARGS=--workers 2")
+    T_CHECKS=("rps_vs_pycpu1@16 >= 1.8")
 }
 
 target_py() {
@@ -296,10 +324,11 @@ run_wrk() {
 bench_target() {
     local name=$1 run=$2 port
     port=$(free_port)
+    T_CPUS=  # optional: only targets that need other CPUs than SERVER_CPU set it
     "target_$name" "$port"
     local base="http://127.0.0.1:$port" logfile="$RESULTS/server-$name.log"
-    log "$name (run $run): starting on port $port, pinned to CPU $SERVER_CPU: ${T_CMD[*]}"
-    (cd "$T_DIR" && exec env "${T_ENV[@]}" taskset -c "$SERVER_CPU" "${T_CMD[@]}") >>"$logfile" 2>&1 &
+    log "$name (run $run): starting on port $port, pinned to CPU ${T_CPUS:-$SERVER_CPU}: ${T_CMD[*]}"
+    (cd "$T_DIR" && exec env "${T_ENV[@]}" taskset -c "${T_CPUS:-$SERVER_CPU}" "${T_CMD[@]}") >>"$logfile" 2>&1 &
     SERVER_PID=$!
     wait_ready "$base$T_READY" "$SERVER_PID" "$logfile"
     local answer
@@ -349,7 +378,8 @@ if [[ " $TARGETS " == *" py "* ]] && [ ! -x "$VENV_SDK/bin/racetrack_job_runner"
     log "installing worker-sdk/python into $VENV_SDK"
     [ -x "$VENV_SDK/bin/python" ] || python3 -m venv "$VENV_SDK"
     "$VENV_SDK/bin/pip" install -q setuptools wheel grpcio-tools
-    "$VENV_SDK/bin/pip" install -q --no-build-isolation "$ROOT/worker-sdk/python"
+    # The targets name the gateway they run (RACETRACK_GATEWAY_BIN): no need to build one in.
+    RACETRACK_SKIP_GATEWAY=1 "$VENV_SDK/bin/pip" install -q --no-build-isolation "$ROOT/worker-sdk/python"
 fi
 
 for name in $TARGETS; do
