@@ -19,10 +19,6 @@ using Clock = std::chrono::steady_clock;
 constexpr std::string_view kPerform = "/api/v1/perform";
 const EnvVars kJsonType = {{"Content-Type", "application/json"}};
 
-long ElapsedMs(Clock::time_point since) {
-  return static_cast<long>(std::chrono::duration_cast<Millis>(Clock::now() - since).count());
-}
-
 // A gateway over the sleepy job with a cap of one call at a time (and a queue), plus `flags`.
 std::unique_ptr<GatewayProcess> LaunchCapped(const TempDir& dir, std::vector<std::string> flags) {
   std::string manifest = dir.path() + "/job.yaml";
@@ -39,30 +35,19 @@ std::unique_ptr<GatewayProcess> LaunchCapped(const TempDir& dir, std::vector<std
   return gateway;
 }
 
-// Sends a perform call on its own connection, waits until the gateway has seen it.
-std::unique_ptr<HttpClient> Send(const GatewayProcess& gateway, std::string_view body,
-                                 size_t arrivals_before) {
-  auto client = std::make_unique<HttpClient>(gateway.port(), 15s);
-  EXPECT_TRUE(client->Connect());
-  EXPECT_TRUE(client->SendRaw(HttpClient::Format("POST", kPerform, body, kJsonType)));
-  EXPECT_TRUE(WaitFor(
-      [&] { return gateway.CountLog("Request: POST /api/v1/perform") > arrivals_before; }, 5s));
-  return client;
-}
-
 // After a 504 the job still runs the call (it ignores cancellation here): its slot stays taken
 // until it ends, so the next caller waits instead of running beside it (no over-admission).
 TEST(CallLifecycleTest, TimedOutCallKeepsItsSlotUntilTheWorkerEndsIt) {
   TempDir dir;
   auto gateway = LaunchCapped(dir, {"--call-timeout-ms", "1000", "--stuck-call-grace-ms", "60000"});
   ASSERT_NE(gateway, nullptr);
-  auto first = Send(*gateway, R"({"ms":3000,"ignore_cancel":true})", 0);
+  auto first = SendPerform(*gateway, R"({"ms":3000,"ignore_cancel":true})", 0);
   HttpResponse r = first->ReadResponse();
   ASSERT_EQ(r.status, 504) << r.Describe();
   EXPECT_EQ(r.Json()["type"], "Timeout") << r.body;
 
   const auto sent = Clock::now();
-  auto second = Send(*gateway, R"({"ms":1})", 1);
+  auto second = SendPerform(*gateway, R"({"ms":1})", 1);
   r = second->ReadResponse();
   // The first call ends about 2 s from now; the second's own deadline (1 s) passes in the queue.
   EXPECT_EQ(r.status, 504) << r.Describe();
@@ -80,9 +65,9 @@ TEST(CallLifecycleTest, QueuedCallPastItsDeadlineIsAnsweredFromTheQueue) {
   TempDir dir;
   auto gateway = LaunchCapped(dir, {"--call-timeout-ms", "1000", "--stuck-call-grace-ms", "60000"});
   ASSERT_NE(gateway, nullptr);
-  auto running = Send(*gateway, R"({"ms":2500,"ignore_cancel":true})", 0);
+  auto running = SendPerform(*gateway, R"({"ms":2500,"ignore_cancel":true})", 0);
   const auto sent = Clock::now();
-  auto queued = Send(*gateway, R"({"ms":1})", 1);
+  auto queued = SendPerform(*gateway, R"({"ms":1})", 1);
   HttpResponse r = queued->ReadResponse();
   const long took = ElapsedMs(sent);
   EXPECT_EQ(r.status, 504) << r.Describe();
@@ -97,7 +82,7 @@ TEST(CallLifecycleTest, CancellationReachesTheJobAndFreesTheSlot) {
   TempDir dir;
   auto gateway = LaunchCapped(dir, {"--call-timeout-ms", "500"});
   ASSERT_NE(gateway, nullptr);
-  auto first = Send(*gateway, R"({"ms":10000})", 0);
+  auto first = SendPerform(*gateway, R"({"ms":10000})", 0);
   HttpResponse r = first->ReadResponse();
   ASSERT_EQ(r.status, 504) << r.Describe();
   const auto sent = Clock::now();
@@ -112,7 +97,7 @@ TEST(CallLifecycleTest, ClientThatLeavesCancelsItsRunningCall) {
   TempDir dir;
   auto gateway = LaunchCapped(dir, {});
   ASSERT_NE(gateway, nullptr);
-  auto first = Send(*gateway, R"({"ms":10000})", 0);
+  auto first = SendPerform(*gateway, R"({"ms":10000})", 0);
   first->Reset();
   const auto sent = Clock::now();
   HttpResponse r = gateway->Post(kPerform, R"({"ms":1})", kJsonType, 5s);
@@ -151,7 +136,7 @@ TEST(CallLifecycleTest, StalledWorkerFailsLiveUntilItMakesProgress) {
   GatewayProcess gateway(GatewayProcess::ForJob("sleepy_job", {}, {"--stall-timeout-ms", "1000"}));
   std::string error;
   ASSERT_TRUE(gateway.StartAndWaitReady(10s, &error)) << error;
-  auto slow = Send(gateway, R"({"ms":3500,"ignore_cancel":true})", 0);
+  auto slow = SendPerform(gateway, R"({"ms":3500,"ignore_cancel":true})", 0);
   ASSERT_TRUE(gateway.WaitForStatus("/live", 500, 5s)) << gateway.Output();
   HttpResponse live = gateway.Get("/live");
   EXPECT_NE(live.Json().value("error", "").find("ended no call"), std::string::npos)

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -564,6 +565,22 @@ std::optional<pid_t> GatewayProcess::WorkerPid(size_t n, Millis timeout) const {
       },
       timeout);
   return found;
+}
+
+std::unique_ptr<HttpClient> SendPerform(const GatewayProcess& gateway, std::string_view body,
+                                        size_t arrivals_before) {
+  auto client = std::make_unique<HttpClient>(gateway.port(), 15s);
+  EXPECT_TRUE(client->Connect());
+  EXPECT_TRUE(client->SendRaw(
+      HttpClient::Format("POST", "/api/v1/perform", body, {{"Content-Type", "application/json"}})));
+  EXPECT_TRUE(WaitFor(
+      [&] { return gateway.CountLog("Request: POST /api/v1/perform") > arrivals_before; }, 5s));
+  return client;
+}
+
+long ElapsedMs(std::chrono::steady_clock::time_point since) {
+  return static_cast<long>(
+      std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - since).count());
 }
 
 }  // namespace rt_it

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <csignal>
 #include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -204,5 +205,14 @@ class GatewayProcess {
   int port_ = 0;
   ChildProcess process_;
 };
+
+// Sends a perform call with `body` on a connection of its own, without reading the answer, and
+// waits until the gateway has logged more than `arrivals_before` perform arrivals (so that the
+// order in which the gateway sees several such calls is the test's).
+std::unique_ptr<HttpClient> SendPerform(const GatewayProcess& gateway, std::string_view body,
+                                        size_t arrivals_before);
+
+// Milliseconds since `since`.
+long ElapsedMs(std::chrono::steady_clock::time_point since);
 
 }  // namespace rt_it

@@ -15,16 +15,6 @@ namespace {
 constexpr std::string_view kPerform = "/api/v1/perform";
 const EnvVars kJsonType = {{"Content-Type", "application/json"}};
 
-std::unique_ptr<HttpClient> Send(const GatewayProcess& gateway, std::string_view body,
-                                 size_t arrivals_before) {
-  auto client = std::make_unique<HttpClient>(gateway.port(), 15s);
-  EXPECT_TRUE(client->Connect());
-  EXPECT_TRUE(client->SendRaw(HttpClient::Format("POST", kPerform, body, kJsonType)));
-  EXPECT_TRUE(WaitFor(
-      [&] { return gateway.CountLog("Request: POST /api/v1/perform") > arrivals_before; }, 5s));
-  return client;
-}
-
 bool Has(const std::string& text, std::string_view needle) {
   return text.find(needle) != std::string::npos;
 }
@@ -38,8 +28,8 @@ TEST(WorkersTest, CallsGoToTheLeastBusyWorker) {
       << gateway.Get("/ready").Describe();
   EXPECT_EQ(gateway.Get("/ready").body, R"({"ready":true,"workers_ready":2,"workers":2})");
 
-  auto a = Send(gateway, R"({"ms":1500})", 0);
-  auto b = Send(gateway, R"({"ms":1500})", 1);
+  auto a = SendPerform(gateway, R"({"ms":1500})", 0);
+  auto b = SendPerform(gateway, R"({"ms":1500})", 1);
   HttpResponse metrics = gateway.Get("/metrics");
   EXPECT_TRUE(Has(metrics.body, R"(racetrack_gateway_worker_calls_in_flight{worker="0"} 1)"))
       << metrics.body;
@@ -59,8 +49,8 @@ TEST(WorkersTest, AWorkerThatDiesFailsOnlyItsOwnCalls) {
   std::optional<pid_t> first = gateway.WorkerPid(0);
   ASSERT_TRUE(first.has_value());
 
-  auto a = Send(gateway, R"({"ms":2000})", 0);
-  auto b = Send(gateway, R"({"ms":2000})", 1);
+  auto a = SendPerform(gateway, R"({"ms":2000})", 0);
+  auto b = SendPerform(gateway, R"({"ms":2000})", 1);
   ASSERT_EQ(kill(*first, SIGKILL), 0);
   HttpResponse ra = a->ReadResponse();
   HttpResponse rb = b->ReadResponse();
