@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "../loop/on_loop.h"
 #include "../server/test_client.h"
 #include "app/responder.h"
 #include "calls/job_calls.h"
@@ -147,19 +148,7 @@ class JobCallsTest : public ::testing::Test, public server::ConnectionHandler {
   // From the client thread: runs `fn` on the loop thread and waits for it.
   template <typename Fn>
   auto OnLoop(Fn fn) -> decltype(fn()) {
-    using Result = decltype(fn());
-    auto task = std::make_shared<std::packaged_task<Result()>>(std::move(fn));
-    std::future<Result> done = task->get_future();
-    loop_.Post([task] { (*task)(); });
-    if (done.wait_for(kWait) != std::future_status::ready) {
-      ADD_FAILURE() << "the loop did not run the posted function";
-      if constexpr (std::is_void_v<Result>) {
-        return;
-      } else {
-        return Result{};
-      }
-    }
-    return done.get();
+    return test_support::OnLoop(loop_, std::move(fn), kWait);
   }
 
   // From the client thread: waits until `condition` holds on the loop thread (asked again every

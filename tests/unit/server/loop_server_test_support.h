@@ -22,6 +22,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "../loop/on_loop.h"
 #include "loop/loop.h"
 #include "server/connection.h"
 #include "server/listener.h"
@@ -183,19 +184,7 @@ class LoopServerTest : public ::testing::Test {
   // From the client thread: runs `fn` on the loop thread and returns its result.
   template <typename Fn>
   auto OnLoop(Fn fn) -> decltype(fn()) {
-    using Result = decltype(fn());
-    auto task = std::make_shared<std::packaged_task<Result()>>(std::move(fn));
-    std::future<Result> done = task->get_future();
-    loop_.Post([task] { (*task)(); });
-    if (done.wait_for(kWaitTimeout) != std::future_status::ready) {
-      ADD_FAILURE() << "the loop did not run the posted function";
-      if constexpr (std::is_void_v<Result>) {
-        return;
-      } else {
-        return Result{};
-      }
-    }
-    return done.get();
+    return test_support::OnLoop(loop_, std::move(fn), kWaitTimeout);
   }
 
   size_t ConnectionCount() {
