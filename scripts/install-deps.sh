@@ -11,7 +11,7 @@ build_packages=(
   libuv1-dev node-llhttp libsimdjson-dev prometheus-cpp-dev libspdlog-dev libyaml-cpp-dev
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   nlohmann-json3-dev libgtest-dev libgmock-dev
-  python3 python3-venv curl procps wrk util-linux clang-format
+  python3 python3-venv python3-dev pybind11-dev curl procps wrk util-linux clang-format
   clang libclang-rt-14-dev
 )
 browser_packages=(chromium)  # the headless browser test of /docs

@@ -203,7 +203,7 @@ class WorkerServerTest : public ::testing::Test {
     options.class_name = "TestJob";
     options.threads = threads;
     options.max_message_bytes = max_message_bytes;
-    options.inline_calls = inline_calls_;
+    options.dispatch = dispatch_;
     server_ = std::make_unique<WorkerServer>(options, std::move(factory));
     std::string error;
     ASSERT_TRUE(server_->Start(error)) << error;
@@ -247,7 +247,7 @@ class WorkerServerTest : public ::testing::Test {
   WorkerOptions options_;  // what StartServer starts from (socket mode and group)
   std::shared_ptr<Probe> probe_ = std::make_shared<Probe>();
   std::unique_ptr<WorkerServer> server_;
-  bool inline_calls_ = false;  // StartServer runs calls inline (WorkerOptions::inline_calls)
+  Dispatch dispatch_ = Dispatch::kPool;  // how StartServer's worker runs calls
   std::unique_ptr<v1::Worker::Stub> stub_;
   std::unique_ptr<health::Health::Stub> health_;
 };
@@ -349,7 +349,7 @@ TEST_F(WorkerServerTest, BatchOfThreeRoundTrip) {
 }
 
 TEST_F(WorkerServerTest, InlineCallsRunOnTheReaderAndAnswerTogether) {
-  inline_calls_ = true;
+  dispatch_ = Dispatch::kInline;
   StartReady();
   EXPECT_EQ(Describe().max_concurrency(), 1u);
   CallsClient client(*stub_);
@@ -453,6 +453,29 @@ TEST_F(WorkerServerTest, SlowCallIsAcknowledgedBeforeItsReply) {
   probe_->release.Open();
   ASSERT_TRUE(client.ReadReplies(1));
   EXPECT_EQ(client.replies().at(1).result_json(), "true");
+}
+
+// Adaptive dispatch with a limit of zero: the first call runs inline (nothing is known yet), and
+// its duration sends every later call of the endpoint to the pool, where a blocked call is
+// acknowledged before its reply (inline, the ack would wait for the call).
+TEST_F(WorkerServerTest, AdaptiveDispatchSendsAnEndpointThatTakesTimeToThePool) {
+  dispatch_ = Dispatch::kAdaptive;
+  options_.inline_limit = std::chrono::microseconds(0);
+  StartReady();
+  EXPECT_EQ(Describe().max_concurrency(), 2u);
+  CallsClient client(*stub_);
+  client.Send({MakeCall(1, R"({"number":7})")});
+  ASSERT_TRUE(client.ReadReplies(1));
+
+  const std::uint64_t seq = client.Send({MakeCall(2, R"({"number":7,"wait":true})")});
+  v1::ReplyBatch first;
+  ASSERT_TRUE(client.Read(first));
+  EXPECT_EQ(first.ack_seq(), seq);
+  EXPECT_EQ(first.replies_size(), 0);
+  probe_->release.Open();
+  ASSERT_TRUE(client.ReadReplies(2));
+  EXPECT_EQ(client.replies().at(2).result_json(), "true");
+  EXPECT_TRUE(client.Finish().ok());
 }
 
 TEST_F(WorkerServerTest, EveryMessageIsAcknowledgedEvenWithSeqZero) {

@@ -27,6 +27,17 @@ void CallPool::Submit(std::vector<CallTask>& tasks) {
   }
 }
 
+bool CallPool::Submit(std::function<void()> work) {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return false;
+    CallTask& task = queue_.emplace_back();
+    task.work = std::move(work);
+  }
+  cv_.notify_one();
+  return true;
+}
+
 void CallPool::Stop() {
   {
     std::lock_guard lock(mu_);
@@ -46,8 +57,11 @@ void CallPool::RunThread() {
     CallTask task = std::move(queue_.front());
     queue_.pop_front();
     lock.unlock();
-    CallStream& stream = *task.stream;
-    stream.Execute(task);
+    if (task.work) {
+      task.work();
+    } else {
+      task.stream->Execute(task);
+    }
     task = CallTask{};  // release the stream reference outside the pool lock
     lock.lock();
   }

@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -18,10 +19,12 @@ namespace racetrack::internal {
 
 class CallStream;
 
+// A call of a stream, or (when `work` is set) any other job work: an Http request.
 struct CallTask {
   std::shared_ptr<CallStream> stream;
   racetrack::worker::v1::Call call;
   std::chrono::steady_clock::time_point received;  // when the batch was read (for timeout_ms)
+  std::function<void()> work;
 };
 
 class CallPool {
@@ -33,6 +36,8 @@ class CallPool {
 
   // Queues every task of `tasks` (moved out; the vector is left empty) under one lock.
   void Submit(std::vector<CallTask>& tasks);
+  // Queues one piece of work; false once the pool is stopping (the work is not run).
+  bool Submit(std::function<void()> work);
 
   // Runs what is queued (tasks of dead streams skip the job) and joins the threads. Idempotent.
   void Stop();

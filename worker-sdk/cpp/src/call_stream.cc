@@ -25,8 +25,10 @@ std::size_t ApproximateSize(const v1::Reply& reply) {
 }  // namespace
 
 std::shared_ptr<CallStream> CallStream::Open(JobHost& host, CallPool& pool,
+                                             DispatchPolicy& dispatch,
                                              std::size_t max_message_bytes, DoneCallback on_done) {
-  auto stream = std::make_shared<CallStream>(host, pool, max_message_bytes, std::move(on_done));
+  auto stream =
+      std::make_shared<CallStream>(host, pool, dispatch, max_message_bytes, std::move(on_done));
   stream->self_ = stream;
   // Headers go out at once so that the gateway sees the stream established before any reply.
   stream->StartSendInitialMetadata();
@@ -34,10 +36,11 @@ std::shared_ptr<CallStream> CallStream::Open(JobHost& host, CallPool& pool,
   return stream;
 }
 
-CallStream::CallStream(JobHost& host, CallPool& pool, std::size_t max_message_bytes,
-                       DoneCallback on_done)
+CallStream::CallStream(JobHost& host, CallPool& pool, DispatchPolicy& dispatch,
+                       std::size_t max_message_bytes, DoneCallback on_done)
     : host_(host),
       pool_(pool),
+      dispatch_(dispatch),
       max_batch_bytes_(max_message_bytes > 2 * kBatchHeadroomBytes
                            ? max_message_bytes - kBatchHeadroomBytes
                            : max_message_bytes / 2),
@@ -56,7 +59,10 @@ void CallStream::OnReadDone(bool ok) {
   tasks_.clear();
   tasks_.reserve(read_batch_.calls_size());
   for (v1::Call& call : *read_batch_.mutable_calls()) {
-    tasks_.push_back(CallTask{shared_from_this(), std::move(call), now});
+    CallTask& task = tasks_.emplace_back();
+    task.stream = shared_from_this();
+    task.call = std::move(call);
+    task.received = now;
   }
   std::unique_lock lock(mu_);
   read_seq_ = read_batch_.seq();
@@ -71,20 +77,26 @@ void CallStream::OnReadDone(bool ok) {
     }
   }
   const bool keep_reading = !finished_;
-  const bool run_inline = keep_reading && pool_.runs_inline();
-  // Inline, the acknowledgement leaves with the replies, in one message after the calls ran.
-  Next next = run_inline ? Next{} : DecideLocked();
   lock.unlock();
 
-  if (run_inline) {
-    for (CallTask& task : tasks_) Execute(task, /*flush=*/false);
-    lock.lock();
-    next = DecideLocked();
-    lock.unlock();
-  } else if (keep_reading) {
-    pool_.Submit(tasks_);
+  // Call by call: a pool task is handed over before the next inline call starts, so that pool
+  // calls overlap the inline ones; each inline call is timed before the next decision.
+  if (keep_reading) {
+    for (CallTask& task : tasks_) {
+      if (!dispatch_.RunInline(task.call.endpoint())) {
+        pooled_.push_back(std::move(task));
+        continue;
+      }
+      pool_.Submit(pooled_);
+      Execute(task, /*flush=*/false);
+    }
+    pool_.Submit(pooled_);
   }
   tasks_.clear();
+  // After inline calls the acknowledgement leaves with their replies, in one message.
+  lock.lock();
+  const Next next = DecideLocked();
+  lock.unlock();
   Start(next);
   if (keep_reading) {
     read_batch_.Clear();
@@ -126,12 +138,12 @@ void CallStream::Execute(CallTask& task, bool flush) {
   std::optional<Clock::time_point> deadline;
   if (call.timeout_ms() > 0)
     deadline = task.received + std::chrono::milliseconds(call.timeout_ms());
-  CallContext context(flag, deadline);
-  CallOutcome outcome;
-  {
-    CallScope scope(context);
-    outcome = host_.Invoke(call.endpoint(), call.payload_json());
-  }
+  const CallContext context(flag, deadline);
+  const Clock::time_point started = Clock::now();
+  CallOutcome outcome = host_.Invoke(call, context);
+  dispatch_.Record(call.endpoint(), outcome.job_time.count() >= 0
+                                        ? outcome.job_time
+                                        : std::chrono::nanoseconds(Clock::now() - started));
   Complete(call.id(), std::move(outcome), flush);
 }
 

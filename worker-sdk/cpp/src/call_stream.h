@@ -1,5 +1,6 @@
 // CallStream: one Calls stream from the gateway (a gRPC callback reactor). It reads CallBatch
-// messages one after another, hands their calls to the CallPool, and writes back everything that
+// messages one after another, runs each call inline or hands it to the CallPool (as the
+// DispatchPolicy says, call by call), and writes back everything that
 // is pending whenever no write is outstanding: finished replies plus the ack of the latest read
 // seq. So replies that finish together leave together, and each read is acknowledged with the
 // next write even when the job is slow.
@@ -21,6 +22,7 @@
 #include <vector>
 
 #include "call_pool.h"
+#include "dispatch_policy.h"
 #include "racetrack/internal/dispatch.h"
 #include "racetrack/worker/v1/worker.grpc.pb.h"
 
@@ -36,13 +38,14 @@ class CallStream final : public grpc::ServerBidiReactor<racetrack::worker::v1::C
 
   // Creates a stream that starts reading at once; `on_done` runs when gRPC is done with it.
   // No ReplyBatch written is larger than about `max_message_bytes`.
-  static std::shared_ptr<CallStream> Open(JobHost& host, CallPool& pool,
+  static std::shared_ptr<CallStream> Open(JobHost& host, CallPool& pool, DispatchPolicy& dispatch,
                                           std::size_t max_message_bytes, DoneCallback on_done);
 
-  CallStream(JobHost& host, CallPool& pool, std::size_t max_message_bytes, DoneCallback on_done);
+  CallStream(JobHost& host, CallPool& pool, DispatchPolicy& dispatch, std::size_t max_message_bytes,
+             DoneCallback on_done);
 
-  // Runs one call on a pool thread and queues its reply.
-  // Runs the call and queues its reply; `flush` starts a write if one may start now.
+  // Runs the call (on a pool thread, or inline on the reader) and queues its reply; `flush`
+  // starts a write if one may start now.
   void Execute(CallTask& task, bool flush = true);
 
   // Ends the stream (status UNAVAILABLE) as soon as every call read so far is answered.
@@ -69,6 +72,7 @@ class CallStream final : public grpc::ServerBidiReactor<racetrack::worker::v1::C
 
   JobHost& host_;
   CallPool& pool_;
+  DispatchPolicy& dispatch_;
   const std::size_t max_batch_bytes_;  // payload bytes per ReplyBatch, below the gRPC limit
   DoneCallback on_done_;
   std::shared_ptr<CallStream> self_;  // set by Open, released in OnDone
@@ -76,6 +80,7 @@ class CallStream final : public grpc::ServerBidiReactor<racetrack::worker::v1::C
   // Touched only by the read chain (one read outstanding at a time).
   racetrack::worker::v1::CallBatch read_batch_;
   std::vector<CallTask> tasks_;
+  std::vector<CallTask> pooled_;  // tasks of the batch being read that go to the pool
 
   // Owned by the outstanding write; swapped with pending_ under mu_ when a write starts.
   racetrack::worker::v1::ReplyBatch writing_;

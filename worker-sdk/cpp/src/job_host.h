@@ -1,7 +1,7 @@
-// JobHost owns the job instance and its loading state. It constructs the job on its own thread
-// (so the server answers health checks meanwhile), records the init error if construction
-// throws, answers Describe, and is the one door through which calls reach the job.
-// The job is created once and destroyed with the JobHost, after the server has stopped.
+// JobHost: the runtime's side of a job, whatever its language. It loads the job through its
+// backend on a thread of its own (so the server answers health checks meanwhile), keeps the load
+// state, answers Describe, and is the one door through which calls reach the backend: before
+// the job is ready they get 503 "JobNotReady" here, without touching the backend.
 #pragma once
 
 #include <atomic>
@@ -12,23 +12,20 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <string_view>
 #include <thread>
 
-#include "racetrack/internal/dispatch.h"
-#include "racetrack/internal/worker_server.h"
-#include "racetrack/worker/v1/worker.pb.h"
+#include "racetrack/internal/job_backend.h"
 
 namespace racetrack::internal {
 
 class JobHost {
  public:
-  JobHost(std::string class_name, JobFactory factory, std::uint32_t max_concurrency);
-  ~JobHost();  // joins the loader thread, then destroys the job
+  JobHost(std::unique_ptr<JobBackend> backend, std::uint32_t max_concurrency);
+  ~JobHost();  // joins the loader thread, then destroys the backend (and the job)
   JobHost(const JobHost&) = delete;
   JobHost& operator=(const JobHost&) = delete;
 
-  // Starts constructing the job; `on_loaded` runs on the loader thread with the final state.
+  // Starts loading the job; `on_loaded` runs on the loader thread with the final state.
   void StartLoading(std::function<void(LoadState)> on_loaded);
 
   LoadState state() const { return state_.load(std::memory_order_acquire); }
@@ -36,26 +33,25 @@ class JobHost {
 
   void Describe(racetrack::worker::v1::JobDescription& out) const;
 
-  // The job's gauges (empty unless loaded); an exception's text goes into `out.error`.
+  // The job's gauges (empty unless loaded).
   void CollectMetrics(racetrack::worker::v1::MetricsReply& out);
 
   // Runs one call; 503 "JobNotReady" unless the job is loaded. Safe from any thread.
-  CallOutcome Invoke(std::string_view endpoint, std::string_view payload_json);
+  CallOutcome Invoke(const racetrack::worker::v1::Call& call, const CallContext& context);
+
+  // Answers an HTTP-shaped request; false when the job serves none. 503 unless loaded.
+  bool Http(const racetrack::worker::v1::HttpRequest& request,
+            racetrack::worker::v1::HttpResponse& response);
 
  private:
   void Load(const std::function<void(LoadState)>& on_loaded);
-  void BuildDescription();
+  CallOutcome NotReady() const;
 
-  const std::string class_name_;
+  const std::unique_ptr<JobBackend> backend_;
   const std::uint32_t max_concurrency_;
-  JobFactory factory_;
 
   std::atomic<LoadState> state_{LoadState::kLoading};
-  // Written by the loader thread before state_ leaves kLoading (release); read after (acquire).
-  std::unique_ptr<Job> job_;
-  AuxiliaryTable auxiliary_;  // collected once, right after construction
-  std::string init_error_;
-  racetrack::worker::v1::JobDescription ready_description_;
+  std::string init_error_;  // written by the loader before state_ becomes kFailed (release)
 
   mutable std::mutex mu_;  // guards settled_: loading is over and its callback has run
   mutable std::condition_variable settled_cv_;

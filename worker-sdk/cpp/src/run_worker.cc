@@ -48,8 +48,10 @@ int RunWorker(int argc, char** argv, std::string class_name, JobFactory factory,
               ServeOptions defaults) {
   WorkerOptions options = OptionsFromEnvironment();
   if (options.threads == 0) options.threads = defaults.threads;
-  if (std::getenv("RACETRACK_WORKER_INLINE") == nullptr)
-    options.inline_calls = defaults.inline_calls;
+  if (std::getenv("RACETRACK_WORKER_INLINE") == nullptr &&
+      std::getenv("RACETRACK_WORKER_DISPATCH") == nullptr) {
+    options.dispatch = defaults.inline_calls ? Dispatch::kInline : Dispatch::kPool;
+  }
   std::string error;
   const char* program = argc > 0 ? argv[0] : "job";
   switch (ParseArgs(argc, argv, options, error)) {

@@ -61,9 +61,27 @@ WorkerOptions OptionsFromEnvironment() {
       "RACETRACK_WORKER_DRAIN_TIMEOUT_MS", static_cast<std::size_t>(kDefaultDrainTimeout.count())));
   if (const char* inline_calls = std::getenv("RACETRACK_WORKER_INLINE"); inline_calls != nullptr) {
     const std::string_view v(inline_calls);
-    options.inline_calls = v == "1" || v == "true" || v == "yes";
+    options.dispatch = v == "1" || v == "true" || v == "yes" ? Dispatch::kInline : Dispatch::kPool;
   }
+  if (const char* dispatch = std::getenv("RACETRACK_WORKER_DISPATCH"); dispatch != nullptr) {
+    ParseDispatch(dispatch, options.dispatch);
+  }
+  options.inline_limit = std::chrono::microseconds(SizeFromEnv(
+      "RACETRACK_WORKER_INLINE_LIMIT_US", static_cast<std::size_t>(kDefaultInlineLimit.count())));
   return options;
+}
+
+bool ParseDispatch(std::string_view text, Dispatch& dispatch) {
+  if (text == "pool") {
+    dispatch = Dispatch::kPool;
+  } else if (text == "inline") {
+    dispatch = Dispatch::kInline;
+  } else if (text == "adaptive") {
+    dispatch = Dispatch::kAdaptive;
+  } else {
+    return false;
+  }
+  return true;
 }
 
 ParseOutcome ParseArgs(int argc, char** argv, WorkerOptions& options, std::string& error) {
@@ -106,6 +124,8 @@ std::string UsageText(const char* program) {
          "Environment: RACETRACK_WORKER_THREADS (calls run at once; default max(2, CPUs)),\n"
          "RACETRACK_WORKER_INLINE=1 (run calls on the reading thread, no pool: lowest latency\n"
          "for jobs that answer in microseconds),\n"
+         "RACETRACK_WORKER_DISPATCH=pool|inline|adaptive (adaptive: inline while an endpoint's\n"
+         "calls take less than RACETRACK_WORKER_INLINE_LIMIT_US, default 500, else the pool),\n"
          "RACETRACK_MAX_MESSAGE_BYTES (gRPC message limit; default 64 MiB),\n"
          "RACETRACK_WORKER_SOCKET_MODE (octal mode of a unix socket; default 0660),\n"
          "RACETRACK_WORKER_SOCKET_GROUP (gid or group name of a unix socket),\n"

@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "call_pool.h"
+#include "cpp_job_backend.h"
+#include "dispatch_policy.h"
 #include "health_service.h"
 #include "job_host.h"
 #include "worker_service.h"
@@ -72,12 +74,13 @@ bool ApplySocketPermissions(const WorkerOptions& options, std::string& error) {
 // streams' JobHost, and the JobHost (which joins the loader thread) before the mutex that the
 // loader's completion callback takes.
 struct WorkerServer::Impl {
-  Impl(WorkerOptions opts, JobFactory factory)
+  Impl(WorkerOptions opts, std::unique_ptr<JobBackend> backend)
       : options(std::move(opts)),
-        threads(options.inline_calls ? 1 : EffectiveThreads(options.threads)),
-        host(options.class_name, std::move(factory), static_cast<std::uint32_t>(threads)),
-        pool(options.inline_calls ? 0 : threads),
-        worker(host, pool, options.max_message_bytes) {}
+        threads(options.dispatch == Dispatch::kInline ? 1 : EffectiveThreads(options.threads)),
+        host(std::move(backend), static_cast<std::uint32_t>(threads)),
+        dispatch(options.dispatch, options.inline_limit),
+        pool(dispatch.uses_pool() ? threads : 0),
+        worker(host, pool, dispatch, options.max_message_bytes) {}
 
   void OnLoaded(LoadState state) {
     std::lock_guard lock(mu);
@@ -89,6 +92,7 @@ struct WorkerServer::Impl {
   std::mutex mu;  // guards stopped, so the loader never touches a stopped service
   bool stopped = false;
   JobHost host;
+  DispatchPolicy dispatch;
   CallPool pool;
   HealthService health;
   WorkerService worker;
@@ -97,7 +101,11 @@ struct WorkerServer::Impl {
 };
 
 WorkerServer::WorkerServer(WorkerOptions options, JobFactory factory)
-    : impl_(std::make_unique<Impl>(std::move(options), std::move(factory))) {}
+    : WorkerServer(options,
+                   std::make_unique<CppJobBackend>(options.class_name, std::move(factory))) {}
+
+WorkerServer::WorkerServer(WorkerOptions options, std::unique_ptr<JobBackend> backend)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(backend))) {}
 
 WorkerServer::~WorkerServer() { Shutdown(std::chrono::seconds(5)); }
 

@@ -19,7 +19,7 @@ namespace racetrack {
 using JobFactory = std::function<std::unique_ptr<Job>()>;
 
 // How the worker runs calls. The environment overrides these (RACETRACK_WORKER_THREADS,
-// RACETRACK_WORKER_INLINE), so an operator can retune a built job.
+// RACETRACK_WORKER_INLINE, RACETRACK_WORKER_DISPATCH), so an operator can retune a built job.
 struct ServeOptions {
   // Run each call on the thread that read it, with no pool hop: the lowest latency for jobs that
   // answer in microseconds. A slow call then holds up the calls behind it.

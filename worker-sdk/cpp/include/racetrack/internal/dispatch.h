@@ -3,6 +3,7 @@
 // call; the transport (call_stream.cc) never sees a Json value. Internal; exposed for tests.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <string>
@@ -19,6 +20,9 @@ struct CallOutcome {
   bool ok = false;
   std::string result_json;  // compact JSON text when ok
   ErrorInfo error;          // when !ok
+  // How long the call kept the job busy, when the backend measured it itself (the Python one
+  // leaves out its wait for the GIL); negative: the runtime times the whole call.
+  std::chrono::nanoseconds job_time{-1};
 };
 
 // The job's auxiliary endpoints by normalised path (leading slash added).

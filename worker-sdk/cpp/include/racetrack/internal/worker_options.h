@@ -1,6 +1,7 @@
 // How a worker process is configured: its listen address, pool size and message size limit, from
 // the environment (RACETRACK_WORKER_ADDRESS, RACETRACK_WORKER_THREADS,
-// RACETRACK_MAX_MESSAGE_BYTES, RACETRACK_WORKER_INLINE, RACETRACK_WORKER_SOCKET_MODE,
+// RACETRACK_MAX_MESSAGE_BYTES, RACETRACK_WORKER_INLINE, RACETRACK_WORKER_DISPATCH,
+// RACETRACK_WORKER_INLINE_LIMIT_US, RACETRACK_WORKER_SOCKET_MODE,
 // RACETRACK_WORKER_SOCKET_GROUP, RACETRACK_WORKER_DRAIN_TIMEOUT_MS) and the command line
 // (--address ADDR, --help). Internal to the SDK; exposed for tests.
 #pragma once
@@ -10,6 +11,7 @@
 #include <chrono>
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 namespace racetrack::internal {
 
@@ -20,13 +22,23 @@ inline constexpr std::size_t kDefaultMaxMessageBytes = 64u << 20;
 inline constexpr mode_t kDefaultSocketMode = 0660;
 inline constexpr std::chrono::milliseconds kDefaultDrainTimeout{30'000};
 
+inline constexpr std::chrono::microseconds kDefaultInlineLimit{500};
+
+// Where a call runs once read from the stream.
+enum class Dispatch {
+  kPool,      // on a pool thread: calls overlap, each pays a thread hand-off
+  kInline,    // on the thread that read it, one after another: no hand-off, a slow call holds up
+              // the calls behind it
+  kAdaptive,  // inline while the endpoint's recent calls took less than inline_limit, else on
+              // the pool (dispatch_policy.h)
+};
+
 struct WorkerOptions {
   std::string address = kDefaultAddress;  // a gRPC address: "unix:/path" or "host:port"
   std::string class_name;                 // reported by Describe
   std::size_t threads = 0;                // call pool size; 0: max(2, hardware threads)
-  // Run each call on the thread that read it, one at a time per stream, with no pool hop: the
-  // lowest latency for jobs that answer in microseconds; a slow call holds up the ones after it.
-  bool inline_calls = false;
+  Dispatch dispatch = Dispatch::kPool;
+  std::chrono::microseconds inline_limit = kDefaultInlineLimit;  // for Dispatch::kAdaptive
   std::size_t max_message_bytes = kDefaultMaxMessageBytes;
   mode_t socket_mode = kDefaultSocketMode;  // applied to a "unix:" socket file once bound
   std::string socket_group;                 // gid or group name for the socket; "": unchanged
@@ -36,6 +48,9 @@ struct WorkerOptions {
 
 // Options from the environment; malformed numbers (and modes) fall back to the defaults.
 WorkerOptions OptionsFromEnvironment();
+
+// "pool", "inline" or "adaptive"; false for anything else.
+bool ParseDispatch(std::string_view text, Dispatch& dispatch);
 
 enum class ParseOutcome { kRun, kHelp, kError };
 

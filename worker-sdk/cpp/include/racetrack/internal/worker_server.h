@@ -8,16 +8,20 @@
 #include <memory>
 #include <string>
 
+#include "racetrack/internal/load_state.h"
 #include "racetrack/internal/worker_options.h"
 #include "racetrack/serve.h"
 
 namespace racetrack::internal {
 
-enum class LoadState { kLoading, kReady, kFailed };
+class JobBackend;
 
 class WorkerServer {
  public:
+  // Serves a C++ job class built by `factory`.
   WorkerServer(WorkerOptions options, JobFactory factory);
+  // Serves the job of another SDK's backend (the Python runtime).
+  WorkerServer(WorkerOptions options, std::unique_ptr<JobBackend> backend);
   ~WorkerServer();
   WorkerServer(const WorkerServer&) = delete;
   WorkerServer& operator=(const WorkerServer&) = delete;
