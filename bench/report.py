@@ -3,8 +3,9 @@
 
 usage: report.py RESULTS_DIR TARGET...
 
-Reads RESULTS_DIR/{raw.tsv,rss.tsv,meta.txt,target-NAME.tsv,checks-NAME.txt}; prints markdown.
-With several runs (BENCH_RUNS), every figure is the median over the runs.
+Reads RESULTS_DIR/{raw.tsv,rss.tsv,meta.txt,chart.txt,target-NAME.tsv,checks-NAME.txt}; prints
+markdown. With several runs (BENCH_RUNS), every figure is the median over the runs. Ratios divide
+each of our targets by its own baseline (T_BASELINE in run.sh: the original serving the same job).
 """
 import operator
 import os
@@ -57,22 +58,36 @@ def fmt_ratio(v):
     return f"{v:.2f}×" if v >= 1 else f"{v:.2g}× (1/{1 / v:.0f})"
 
 
-def main():
-    results, targets = sys.argv[1], sys.argv[2:]
+TARGET_FIELDS = ["name", "role", "main", "desc", "cmd", "affinity", "baseline", "body"]
+
+
+def read_raw(results):
+    """raw.tsv as dicts, numbers as floats."""
     raw = [dict(zip(RAW_FIELDS, row)) for row in read_tsv(os.path.join(results, "raw.tsv"))]
     for r in raw:
         for k in RAW_FIELDS[3:]:
             r[k] = float(r[k])
-    rss_rows = read_tsv(os.path.join(results, "rss.tsv"))
+    return raw
+
+
+def read_targets(results, targets):
+    """target-NAME.tsv of each target: {name: {role, main, desc, cmd, affinity, baseline, body}}."""
     info = {}
     for t in targets:
         rows = read_tsv(os.path.join(results, f"target-{t}.tsv"))
-        if rows:
-            _, role, main_desc, desc, cmd, affinity = (rows[0] + [""] * 6)[:6]
-            info[t] = dict(role=role, main=main_desc, desc=desc, cmd=cmd, affinity=affinity)
-        else:
-            info[t] = dict(role="?", main="?", desc="?", cmd="?", affinity="")
-    baseline = next((t for t in targets if info[t]["role"] == "baseline"), None)
+        row = (rows[0] if rows else [t] + ["?"] * 4) + [""] * len(TARGET_FIELDS)
+        info[t] = dict(zip(TARGET_FIELDS[1:], row[1:len(TARGET_FIELDS)]))
+    return info
+
+
+def main():
+    results, targets = sys.argv[1], sys.argv[2:]
+    raw = read_raw(results)
+    rss_rows = read_tsv(os.path.join(results, "rss.tsv"))
+    info = read_targets(results, targets)
+    # Each of our targets is compared with its own baseline (the original serving the same job),
+    # when that baseline ran too.
+    baseline_of = {t: info[t]["baseline"] if info[t]["baseline"] in targets else None for t in targets}
     runs = len({r["run"] for r in raw})
 
     def cell(target, endpoint, conns, key):
@@ -93,14 +108,19 @@ def main():
         for line in f:
             p(f"- {line.strip()}")
     p(f"- runs: {runs}" + (" (figures are medians over runs)" if runs > 1 else ""))
+    chart_path = os.path.join(results, "chart.txt")
+    if os.path.exists(chart_path):
+        with open(chart_path) as f:
+            p(f"- chart: {f.read().strip()}")
     p("")
     p("Targets:")
     p("")
     for t in targets:
         i = info[t]
-        p(f"- **{t}**: {i['desc']} — `{i['cmd']}`; CPU affinity (pid:cpus) {i['affinity'].strip()}")
+        p(f"- **{t}**: {i['desc']} — `{i['cmd']}`; body `{i['body']}`; CPU affinity (pid:cpus) "
+          f"{i['affinity'].strip()}" + (f"; ratios vs {baseline_of[t]}" if baseline_of[t] else ""))
     p("")
-    p("## POST /api/v1/perform `{\"number\": 7907}`")
+    p("## POST /api/v1/perform")
     p("")
     p("| target | conns | req/s | p50 | p99 | errors (socket/non-2xx) | server CPU per req | server RSS after run (MiB) |")
     p("|---|---:|---:|---:|---:|---:|---:|---:|")
@@ -135,25 +155,27 @@ def main():
     p("")
 
     def ratio(t, e, c, key):
+        baseline = baseline_of[t]
         a, b = cell(t, e, c, key), cell(baseline, e, c, key) if baseline else None
         return a / b if a is not None and b else None
 
-    ours = [t for t in targets if t != baseline]
-    if baseline and ours:
-        p(f"## Ratios: ours / original ({baseline}), same run")
+    ours = [t for t in targets if info[t]["role"] != "baseline" and baseline_of[t]]
+    if ours:
+        p("## Ratios: ours / original, same run")
         p("")
-        p("req/s ratio: higher is better; p99 ratio: lower is better.")
+        p("Each target over the original serving the same job (`vs`). req/s ratio: higher is "
+          "better; p99 ratio: lower is better.")
         p("")
-        p("| target | request | conns | req/s ratio | p99 ratio |")
-        p("|---|---|---:|---:|---:|")
+        p("| target | vs | request | conns | req/s ratio | p99 ratio |")
+        p("|---|---|---|---:|---:|---:|")
         for t in ours:
             for e, cs in (("/api/v1/perform", perform_conns), ("/live", live_conns)):
                 for c in cs:
-                    p(f"| {t} | {'POST' if e != '/live' else 'GET'} {e} | {c} "
+                    p(f"| {t} | {baseline_of[t]} | {'POST' if e != '/live' else 'GET'} {e} | {c} "
                       f"| {fmt_ratio(ratio(t, e, c, 'rps'))} | {fmt_ratio(ratio(t, e, c, 'p99_us'))} |")
         p("")
 
-    if baseline and ours and runs > 1:
+    if ours and runs > 1:
         run_ids = sorted({r["run"] for r in raw}, key=int)
         p("Per run (req/s ratio, then p99 of ours), to show the spread behind the medians:")
         p("")
@@ -170,7 +192,7 @@ def main():
                 for c in cs:
                     cells = []
                     for i in run_ids:
-                        a, b = one(t, i, e, c, "rps"), one(baseline, i, e, c, "rps")
+                        a, b = one(t, i, e, c, "rps"), one(baseline_of[t], i, e, c, "rps")
                         cells.append(f"{fmt_ratio(a / b if a is not None and b else None)}, "
                                      f"{fmt_ms(one(t, i, e, c, 'p99_us'))}")
                     p(f"| {t} | {'POST' if e != '/live' else 'GET'} {e} | {c} | " + " | ".join(cells) + " |")
@@ -197,7 +219,7 @@ def main():
             a, b = cell(t, e, c, "rps"), cell(other, e, c, "rps")
             return (a / b if a is not None and b else None), "×"
         if base == "tree_rss_after_vs_baseline":
-            a, b = rss(t, "after", 3), rss(baseline, "after", 3) if baseline else None
+            a, b = rss(t, "after", 3), rss(baseline_of[t], "after", 3) if baseline_of[t] else None
             return (a / b if a is not None and b else None), "×"
         if base == "live_rps":
             return cell(t, "/live", live_conns[0] if live_conns else 0, "rps"), " req/s"

@@ -11,7 +11,8 @@
 #   BENCH_LIVE_CONNECTIONS=16 wrk connections for GET /live
 #   BENCH_RUNS=1              repeat the whole set N times (targets interleaved); medians reported
 #   BENCH_TARGETS="orig cpp cppquiet py"  which targets to run (one function target_<name> each;
-#                             cppbase/pybase run binaries from BASE_BUILD_DIR, see below)
+#                             cppbase/pybase run binaries from BASE_BUILD_DIR, see below; also
+#                             pycpu1 pycpu2 (a CPU-bound job), origsleep pysleep (a blocking job))
 #   BENCH_SERVER_CPU=0        CPU the server side is pinned to (taskset; the worker inherits it)
 #   BENCH_LOAD_CPU=1          CPU wrk is pinned to
 #   BENCH_WAIT_LOAD=          if set (e.g. 1.0), wait up to BENCH_WAIT_LOAD_TIMEOUT s (default 600)
@@ -26,6 +27,10 @@
 #   ORIG_PIP_EXTRA=           extra pip requirements installed with it when the venv is created,
 #                             e.g. "fastapi==0.110.1 uvicorn[standard]==0.29.0" (the versions of
 #                             the reference baseline; use another VENV_ORIG for such a variant)
+#   VENV_SDK=.venv            venv holding worker-sdk/python (created on first use)
+#   BENCH_CHART=1             draw RESULTS/chart.png with matplotlib (bench/chart.py; 0: no chart)
+#   VENV_BENCH=.venv-bench    venv for the bench tools (matplotlib; created on first use)
+#   BENCH_CHART_OUT=          also copy the chart there, e.g. bench/chart.png (the README's)
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -48,11 +53,17 @@ VENV_ORIG=${VENV_ORIG:-$ROOT/.venv-orig}
 case "$VENV_ORIG" in /*) ;; *) VENV_ORIG="$ROOT/$VENV_ORIG" ;; esac
 VENV_SDK=${VENV_SDK:-$ROOT/.venv}
 case "$VENV_SDK" in /*) ;; *) VENV_SDK="$ROOT/$VENV_SDK" ;; esac
+VENV_BENCH=${VENV_BENCH:-$ROOT/.venv-bench}
+case "$VENV_BENCH" in /*) ;; *) VENV_BENCH="$ROOT/$VENV_BENCH" ;; esac
 ORIG_PACKAGE='racetrack-job-runner==1.18.0'
 ORIG_PIP_EXTRA=${ORIG_PIP_EXTRA:-}
+CHART=${BENCH_CHART:-1}
+CHART_OUT=${BENCH_CHART_OUT:-}
+case "$CHART_OUT" in /* | "") ;; *) CHART_OUT="$ROOT/$CHART_OUT" ;; esac
 
 GATEWAY="$BUILD_DIR/gateway/gateway"
 PRIME_JOB="$BUILD_DIR/examples/cpp/prime_job"
+# What POST /api/v1/perform sends and must answer, unless a target sets T_BODY / T_EXPECT.
 PERFORM_BODY='{"number": 7907}'
 PERFORM_EXPECT='true'
 
@@ -64,6 +75,10 @@ die() { printf '[bench] ERROR: %s\n' "$*" >&2; exit 1; }
 # BENCH_TARGETS. Called with the port to listen on; sets:
 #   T_DESC    one-line description (shown in the report)
 #   T_ROLE    "baseline" for the original runner (ratios are ours / baseline), else "ours"
+#   T_BASELINE for "ours": the baseline target the ratios divide by (default orig, the original
+#             serving the same job.py; empty: none, for a job the original does not run here)
+#   T_BODY    optional: the JSON body POSTed to /api/v1/perform (default PERFORM_BODY)
+#   T_EXPECT  optional: the answer that body must get before the measurement (default PERFORM_EXPECT)
 #   T_DIR     working directory the server starts in
 #   T_ENV     array of extra VAR=value for the server's environment
 #   T_CMD     array: the server command line (the harness prepends `taskset -c SERVER_CPU`)
@@ -72,7 +87,7 @@ die() { printf '[bench] ERROR: %s\n' "$*" >&2; exit 1; }
 #   T_MAIN    what the "main" RSS column means (the started process; its children are summed
 #             into the "tree" RSS: the gateway + its worker, or the original's one process)
 #   T_CHECKS  array of "metric op threshold" targets, evaluated by report.py; metrics:
-#             rps_ratio@N (ours/baseline req/s at N connections), p99_ms@N, rps@N, live_rps,
+#             rps_ratio@N (ours/T_BASELINE req/s at N connections), p99_ms@N, rps@N, live_rps,
 #             main_rss_idle_mb, main_rss_after_mb, tree_rss_idle_mb, tree_rss_after_mb
 #   T_REQUIRES array of files that must exist (checked before anything runs)
 # ---------------------------------------------------------------------------------------------
@@ -164,6 +179,7 @@ target_pycpu1() {
            "RACETRACK_GATEWAY_ARGS=--workers 1")
     T_CMD=("$VENV_SDK/bin/racetrack_job_runner" run --port "$port" job.py)
     T_CPUS=0,1
+    T_BASELINE=  # the original does not run this job here: no ratio
     T_READY=/ready
     T_MAIN="gateway process"
     T_CHECKS=()
@@ -196,9 +212,46 @@ target_py() {
     T_REQUIRES=("$GATEWAY" "$VENV_SDK/bin/racetrack_job_runner")
 }
 
+# A blocking Python job (examples/python/blocking: time.sleep(0.01) per call, no CPU), under the
+# original runner and behind the gateway with the Python worker. Both run max_concurrency calls
+# at once (40 by default: the original's thread pool, our worker's call pool), so at 64
+# connections 40 calls overlap: at most ~4,000 req/s. pysleep's ratios divide by origsleep.
+target_origsleep() {
+    local port=$1
+    target_orig "$port"
+    T_DESC="original runner ($ORIG_PACKAGE) serving examples/python/blocking/job.py (time.sleep(0.01) per call)"
+    T_DIR="$ROOT/examples/python/blocking"
+    T_ENV=(JOB_NAME=sleeper JOB_VERSION=0.0.1)
+    T_BODY='{}'
+    T_EXPECT='{"slept_ms":10.0}'
+}
+
+target_pysleep() {
+    local port=$1
+    target_py "$port"
+    T_DESC="gateway + Python worker serving examples/python/blocking/job.py (time.sleep(0.01) per call)"
+    T_DIR="$ROOT/examples/python/blocking"
+    T_ENV=(JOB_NAME=sleeper JOB_VERSION=0.0.1 "RACETRACK_GATEWAY_BIN=$GATEWAY")
+    T_BASELINE=origsleep
+    T_BODY='{}'
+    T_EXPECT='{"slept_ms":10.0}'
+    T_CHECKS=(
+        "rps_ratio@64 >= 1"
+        "rps@64 >= 3000"
+    )
+}
+
 # ---------------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------------
+# the optional target settings, reset before each target function sets its own
+target_defaults() {
+    T_CPUS=
+    T_BASELINE=orig
+    T_BODY=$PERFORM_BODY
+    T_EXPECT=$PERFORM_EXPECT
+}
+
 free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
@@ -300,11 +353,12 @@ run_wrk() {
     local target=$1 run=$2 endpoint=$3 conns=$4 url=$5 script=$6
     local args=(-t1 "-c$conns" --latency)
     [ -n "$script" ] && args+=(-s "$script")
-    taskset -c "$LOAD_CPU" wrk "${args[@]}" -d1s "$url" >/dev/null
+    # post.lua sends $BENCH_BODY
+    BENCH_BODY=$T_BODY taskset -c "$LOAD_CPU" wrk "${args[@]}" -d1s "$url" >/dev/null
     local cpu0 cpu1 out parsed tag="${target}-r${run}-${endpoint#/}-c${conns}"
     tag=${tag//\//_}
     cpu0=$(tree_cpu_ticks "$SERVER_PID")
-    out=$(taskset -c "$LOAD_CPU" wrk "${args[@]}" "-d${SECONDS_PER_RUN}s" "$url")
+    out=$(BENCH_BODY=$T_BODY taskset -c "$LOAD_CPU" wrk "${args[@]}" "-d${SECONDS_PER_RUN}s" "$url")
     cpu1=$(tree_cpu_ticks "$SERVER_PID")
     printf '%s\n' "$out" >"$RESULTS/wrk-$tag.txt"
     parsed=$(printf '%s\n' "$out" | parse_wrk) || { printf '%s\n' "$out" >&2; die "could not parse wrk output ($tag)"; }
@@ -324,7 +378,7 @@ run_wrk() {
 bench_target() {
     local name=$1 run=$2 port
     port=$(free_port)
-    T_CPUS=  # optional: only targets that need other CPUs than SERVER_CPU set it
+    target_defaults
     "target_$name" "$port"
     local base="http://127.0.0.1:$port" logfile="$RESULTS/server-$name.log"
     log "$name (run $run): starting on port $port, pinned to CPU ${T_CPUS:-$SERVER_CPU}: ${T_CMD[*]}"
@@ -332,8 +386,8 @@ bench_target() {
     SERVER_PID=$!
     wait_ready "$base$T_READY" "$SERVER_PID" "$logfile"
     local answer
-    answer=$(curl -s --max-time 10 -X POST -H 'Content-Type: application/json' -d "$PERFORM_BODY" "$base/api/v1/perform")
-    [ "$answer" = "$PERFORM_EXPECT" ] || die "$name: POST /api/v1/perform $PERFORM_BODY answered '$answer', expected '$PERFORM_EXPECT'"
+    answer=$(curl -s --max-time 10 -X POST -H 'Content-Type: application/json' -d "$T_BODY" "$base/api/v1/perform")
+    [ "$answer" = "$T_EXPECT" ] || die "$name: POST /api/v1/perform $T_BODY answered '$answer', expected '$T_EXPECT'"
     local p affinity=""
     for p in $(proc_tree "$SERVER_PID"); do
         affinity+="$p:$(taskset -pc "$p" 2>/dev/null | awk '{print $NF}') "
@@ -341,7 +395,10 @@ bench_target() {
     sleep 1
     printf '%s\t%s\tidle\t%s\t%s\t%s\n' "$name" "$run" "$(tree_rss_kb "$SERVER_PID")" "$(rss_kb "$SERVER_PID")" \
         "$(proc_tree "$SERVER_PID" | wc -l)" >>"$RSS"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$T_ROLE" "$T_MAIN" "$T_DESC" "${T_CMD[*]}" "$affinity" >"$RESULTS/target-$name.tsv"
+    local baseline=$T_BASELINE
+    [ "$T_ROLE" = baseline ] && baseline=
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$T_ROLE" "$T_MAIN" "$T_DESC" "${T_CMD[*]}" "$affinity" \
+        "$baseline" "$T_BODY" >"$RESULTS/target-$name.tsv"
     printf '%s\n' "${T_CHECKS[@]+"${T_CHECKS[@]}"}" >"$RESULTS/checks-$name.txt"
     local c
     for c in $CONNECTIONS; do
@@ -367,14 +424,25 @@ for name in $TARGETS; do
     declare -F "target_$name" >/dev/null || die "unknown target '$name' (define target_$name in bench/run.sh)"
 done
 
-if [[ " $TARGETS " == *" orig "* ]] && [ ! -x "$VENV_ORIG/bin/racetrack_job_runner" ]; then
+# does any selected target run this file? (its T_REQUIRES names it)
+targets_require() {
+    local name f
+    for name in $TARGETS; do
+        target_defaults
+        "target_$name" 0
+        for f in "${T_REQUIRES[@]}"; do [ "$f" = "$1" ] && return 0; done
+    done
+    return 1
+}
+
+if targets_require "$VENV_ORIG/bin/racetrack_job_runner" && [ ! -x "$VENV_ORIG/bin/racetrack_job_runner" ]; then
     log "creating $VENV_ORIG with $ORIG_PACKAGE $ORIG_PIP_EXTRA"
     python3 -m venv "$VENV_ORIG"
     # shellcheck disable=SC2086  # ORIG_PIP_EXTRA is a list of requirements
     "$VENV_ORIG/bin/pip" install -q "$ORIG_PACKAGE" $ORIG_PIP_EXTRA
 fi
 
-if [[ " $TARGETS " == *" py "* ]] && [ ! -x "$VENV_SDK/bin/racetrack_job_runner" ]; then
+if targets_require "$VENV_SDK/bin/racetrack_job_runner" && [ ! -x "$VENV_SDK/bin/racetrack_job_runner" ]; then
     log "installing worker-sdk/python into $VENV_SDK"
     [ -x "$VENV_SDK/bin/python" ] || python3 -m venv "$VENV_SDK"
     "$VENV_SDK/bin/pip" install -q setuptools wheel grpcio-tools
@@ -382,7 +450,23 @@ if [[ " $TARGETS " == *" py "* ]] && [ ! -x "$VENV_SDK/bin/racetrack_job_runner"
     RACETRACK_SKIP_GATEWAY=1 "$VENV_SDK/bin/pip" install -q --no-build-isolation "$ROOT/worker-sdk/python"
 fi
 
+# The chart needs matplotlib, from a venv of its own. Without it the run goes on and the report
+# says the chart was skipped.
+CHART_SKIPPED=
+if [ "$CHART" = 1 ]; then
+    if ! "$VENV_BENCH/bin/python" -c 'import matplotlib' 2>/dev/null; then
+        log "installing matplotlib into $VENV_BENCH"
+        { [ -x "$VENV_BENCH/bin/python" ] || python3 -m venv "$VENV_BENCH"; } &&
+            "$VENV_BENCH/bin/pip" install -q matplotlib ||
+            CHART_SKIPPED="matplotlib could not be installed into $VENV_BENCH"
+    fi
+else
+    CHART_SKIPPED="BENCH_CHART=$CHART"
+fi
+[ -z "$CHART_SKIPPED" ] || log "WARNING: no chart: $CHART_SKIPPED"
+
 for name in $TARGETS; do
+    target_defaults
     "target_$name" 0
     for f in "${T_REQUIRES[@]}"; do
         [ -x "$f" ] || die "missing $f -- build first: make bench (or cmake -S . -B build -G Ninja && ninja -C build gateway prime_job)"
@@ -393,7 +477,8 @@ mkdir -p "$RESULTS"
 RAW="$RESULTS/raw.tsv"
 RSS="$RESULTS/rss.tsv"
 META="$RESULTS/meta.txt"
-rm -f "$RAW" "$RSS" "$RESULTS"/target-*.tsv "$RESULTS"/checks-*.txt "$RESULTS"/wrk-*.txt "$RESULTS"/server-*.log
+rm -f "$RAW" "$RSS" "$RESULTS"/target-*.tsv "$RESULTS"/checks-*.txt "$RESULTS"/wrk-*.txt "$RESULTS"/server-*.log \
+    "$RESULTS"/chart.png "$RESULTS"/chart.txt "$RESULTS"/chart.log
 
 # Snapshot the binaries: others may rebuild build/ while we measure, and a run must not mix
 # builds. The targets then run the copies.
@@ -449,5 +534,20 @@ for run in $(seq 1 "$RUNS"); do
 done
 
 echo "load at end (1/5/15 min): $(cut -d' ' -f1-3 /proc/loadavg)" >>"$META"
+
+# The chart first: the report says whether there is one (RESULTS/chart.txt).
+if [ -z "$CHART_SKIPPED" ]; then
+    if "$VENV_BENCH/bin/python" "$BENCH_DIR/chart.py" "$RESULTS" "$RESULTS/chart.png" $TARGETS \
+        >"$RESULTS/chart.log" 2>&1; then
+        echo "chart.png (req/s and p99 per target and connection count)" >"$RESULTS/chart.txt"
+        if [ -n "$CHART_OUT" ]; then
+            cp "$RESULTS/chart.png" "$CHART_OUT"
+            log "chart copied to $CHART_OUT"
+        fi
+    else
+        CHART_SKIPPED="bench/chart.py failed: $(tail -n1 "$RESULTS/chart.log")"
+    fi
+fi
+[ -z "$CHART_SKIPPED" ] || echo "skipped ($CHART_SKIPPED)" >"$RESULTS/chart.txt"
 
 python3 "$BENCH_DIR/report.py" "$RESULTS" $TARGETS | tee "$RESULTS/latest.md"
