@@ -31,7 +31,9 @@ run: deps $(BUILD)/build.ninja
 test: build
 	cd $(BUILD) && ctest --output-on-failure --no-tests=error -j $(JOBS)
 
-asan: deps
+# The Python tests of a sanitizer build load the worker runtime of the plain build (build/python):
+# an interpreter built without the sanitizer cannot load an instrumented module.
+asan: build
 	cmake -S . -B $(BUILD)-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DRT_SANITIZE=ON
 	ninja -C $(BUILD)-asan -j $(JOBS)
 	cd $(BUILD)-asan && ctest --output-on-failure --no-tests=error -j $(JOBS)

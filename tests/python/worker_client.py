@@ -9,10 +9,12 @@ import time
 
 import grpc
 
-from racetrack_job_wrapper._proto import health_pb2, health_pb2_grpc, worker_pb2_grpc
-from racetrack_job_wrapper._proto import worker_pb2 as pb
 from racetrack_job_wrapper._worker.host import JobSpec
 from racetrack_job_wrapper._worker.server import WorkerServer
+
+from contract_pb.grpc.health.v1 import health_pb2, health_pb2_grpc
+from contract_pb.racetrack.worker.v1 import worker_pb2 as pb
+from contract_pb.racetrack.worker.v1 import worker_pb2_grpc
 
 SERVING = health_pb2.HealthCheckResponse.SERVING
 NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
@@ -91,13 +93,13 @@ def make_job_class(constructed: threading.Event, gates: dict[str, threading.Even
 class Harness:
     count = 0
 
-    def __init__(self, tmp_path, job_class=None, spec: JobSpec | None = None):
+    def __init__(self, tmp_path, job_class=None, spec: JobSpec | None = None, dispatch: str = ''):
         self.constructed = threading.Event()
         self.gates: dict[str, threading.Event] = {}
         cls = job_class or make_job_class(self.constructed, self.gates)
         Harness.count += 1
         self.server = WorkerServer(spec or JobSpec(lambda: cls, validate_examples=False),
-                                   f'unix:{tmp_path}/worker-{Harness.count}.sock')
+                                   f'unix:{tmp_path}/worker-{Harness.count}.sock', dispatch)
         self.server.start()
         self.channel = grpc.insecure_channel(self.server.address)
         self.worker = worker_pb2_grpc.WorkerStub(self.channel)

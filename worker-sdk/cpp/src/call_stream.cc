@@ -56,10 +56,10 @@ void CallStream::OnReadDone(bool ok) {
     return;
   }
   const Clock::time_point now = Clock::now();
-  tasks_.clear();
-  tasks_.reserve(read_batch_.calls_size());
+  std::vector<CallTask> tasks;
+  tasks.reserve(read_batch_.calls_size());
   for (v1::Call& call : *read_batch_.mutable_calls()) {
-    CallTask& task = tasks_.emplace_back();
+    CallTask& task = tasks.emplace_back();
     task.stream = shared_from_this();
     task.call = std::move(call);
     task.received = now;
@@ -67,8 +67,8 @@ void CallStream::OnReadDone(bool ok) {
   std::unique_lock lock(mu_);
   read_seq_ = read_batch_.seq();
   ack_due_ = true;
-  for (const CallTask& task : tasks_) queued_.emplace(task.call.id(), false);
-  in_flight_ += tasks_.size();
+  for (const CallTask& task : tasks) queued_.emplace(task.call.id(), false);
+  in_flight_ += tasks.size();
   for (const std::uint64_t id : read_batch_.cancel_ids()) {
     if (auto it = queued_.find(id); it != queued_.end()) {
       it->second = true;
@@ -79,29 +79,37 @@ void CallStream::OnReadDone(bool ok) {
   const bool keep_reading = !finished_;
   lock.unlock();
 
+  // Adaptive dispatch reads ahead: the next message may arrive, on another thread, while this one
+  // runs its calls inline, so that a call that unexpectedly blocks holds up only the calls read
+  // with it (inline dispatch keeps one message at a time, in order).
+  const bool read_ahead = keep_reading && dispatch_.mode() == Dispatch::kAdaptive;
+  if (read_ahead) StartNextRead();
+
   // Call by call: a pool task is handed over before the next inline call starts, so that pool
   // calls overlap the inline ones; each inline call is timed before the next decision.
   if (keep_reading) {
-    for (CallTask& task : tasks_) {
+    std::vector<CallTask> pooled;
+    for (CallTask& task : tasks) {
       if (!dispatch_.RunInline(task.call.endpoint())) {
-        pooled_.push_back(std::move(task));
+        pooled.push_back(std::move(task));
         continue;
       }
-      pool_.Submit(pooled_);
+      pool_.Submit(pooled);
       Execute(task, /*flush=*/false);
     }
-    pool_.Submit(pooled_);
+    pool_.Submit(pooled);
   }
-  tasks_.clear();
   // After inline calls the acknowledgement leaves with their replies, in one message.
   lock.lock();
   const Next next = DecideLocked();
   lock.unlock();
   Start(next);
-  if (keep_reading) {
-    read_batch_.Clear();
-    StartRead(&read_batch_);
-  }
+  if (keep_reading && !read_ahead) StartNextRead();
+}
+
+void CallStream::StartNextRead() {
+  read_batch_.Clear();
+  StartRead(&read_batch_);
 }
 
 void CallStream::Execute(CallTask& task, bool flush) {

@@ -67,6 +67,7 @@ class CallStream final : public grpc::ServerBidiReactor<racetrack::worker::v1::C
   Next DecideLocked();
   void TakePendingLocked();
   void Start(const Next& next);
+  void StartNextRead();
   void Complete(std::uint64_t id, CallOutcome&& outcome, bool flush = true);
   void MarkBrokenLocked();
 
@@ -77,10 +78,9 @@ class CallStream final : public grpc::ServerBidiReactor<racetrack::worker::v1::C
   DoneCallback on_done_;
   std::shared_ptr<CallStream> self_;  // set by Open, released in OnDone
 
-  // Touched only by the read chain (one read outstanding at a time).
+  // Owned by the outstanding read (one at a time); OnReadDone takes what it needs out of it
+  // before starting the next read.
   racetrack::worker::v1::CallBatch read_batch_;
-  std::vector<CallTask> tasks_;
-  std::vector<CallTask> pooled_;  // tasks of the batch being read that go to the pool
 
   // Owned by the outstanding write; swapped with pending_ under mu_ when a write starts.
   racetrack::worker::v1::ReplyBatch writing_;

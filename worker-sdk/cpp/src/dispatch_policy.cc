@@ -20,7 +20,9 @@ bool DispatchPolicy::RunInline(std::string_view endpoint) {
   }
   std::lock_guard lock(mu_);
   const auto found = typical_ns_.find(endpoint);
-  return found == typical_ns_.end() || found->second < limit_ns_;
+  // An endpoint not seen yet starts on the pool: its first call may block, and inline it would
+  // hold up every call read with it.
+  return found != typical_ns_.end() && found->second < limit_ns_;
 }
 
 void DispatchPolicy::Record(std::string_view endpoint, std::chrono::nanoseconds duration) {

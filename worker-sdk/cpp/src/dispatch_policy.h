@@ -5,7 +5,8 @@
 //
 // Adaptive dispatch learns per endpoint: it keeps a typical duration of the endpoint's recent
 // calls (an exponential average, alpha 1/8, that jumps straight up on a call over the limit), and
-// runs a call inline while that typical duration is under the limit. An endpoint that starts
+// runs a call inline while that typical duration is under the limit. An endpoint's first call runs
+// on the pool (it may block, and inline it would hold up the calls read with it). One that starts
 // blocking moves to the pool after its first slow call; once its calls are quick again the
 // average falls below the limit and they come back inline (every call is timed, wherever it ran).
 #pragma once

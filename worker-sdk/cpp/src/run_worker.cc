@@ -1,9 +1,7 @@
 // The worker process's main loop: options, server start, wait for SIGTERM/SIGINT, serve until the
 // gateway lets go (or RACETRACK_WORKER_DRAIN_TIMEOUT_MS), exit 0.
 #include <pthread.h>
-#include <racetrack_common/log_format.h>
 #include <signal.h>
-#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -15,6 +13,7 @@
 #include <string>
 #include <thread>
 
+#include "racetrack/internal/worker_logging.h"
 #include "racetrack/internal/worker_server.h"
 #include "racetrack/serve.h"
 
@@ -22,16 +21,6 @@ namespace racetrack::internal {
 namespace {
 
 constexpr std::chrono::seconds kShutdownGrace{5};
-
-// Worker logs go to stdout in the gateway's format, so the job's lines and the gateway's read
-// as one stream, as they did in the original runner.
-void SetUpLogging() {
-  auto logger = spdlog::stdout_logger_mt("racetrack_worker");
-  logger->set_formatter(
-      racetrack_common::MakeFormatter(racetrack_common::EnvFlag("LOG_STRUCTURED")));
-  logger->flush_on(spdlog::level::trace);
-  spdlog::set_default_logger(std::move(logger));
-}
 
 // Under `gateway --worker`, the worker must not outlive the gateway, even if the gateway is
 // killed without a chance to stop it: ask the kernel for SIGTERM when the parent dies.
@@ -66,7 +55,7 @@ int RunWorker(int argc, char** argv, std::string class_name, JobFactory factory,
   }
   options.class_name = std::move(class_name);
   FollowSupervisor();
-  SetUpLogging();
+  SetUpWorkerLogging();
 
   // Block the signals before any thread exists, so that only sigwait below receives them.
   sigset_t signals;

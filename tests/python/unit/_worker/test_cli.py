@@ -13,12 +13,12 @@ import time
 
 import grpc
 import pytest
-from worker_client import Stream, wait_for
-
-from racetrack_job_wrapper._proto import health_pb2, health_pb2_grpc, worker_pb2_grpc
-from racetrack_job_wrapper._proto import worker_pb2 as pb
 
 from conftest import JOBS
+from contract_pb.grpc.health.v1 import health_pb2, health_pb2_grpc
+from contract_pb.racetrack.worker.v1 import worker_pb2 as pb
+from contract_pb.racetrack.worker.v1 import worker_pb2_grpc
+from worker_client import Stream, wait_for
 
 SERVING = health_pb2.HealthCheckResponse.SERVING
 
@@ -113,7 +113,7 @@ def test_the_drain_timeout_bounds_the_wait(worker):
     w.process.send_signal(signal.SIGTERM)
     assert w.process.wait(10) == 0
     assert 0.25 <= time.monotonic() - sent < 5
-    assert 'drain timeout: shutting down with 1 call streams open' in w.logs()
+    assert 'drain timeout: shutting down with the call stream still open' in w.logs()
 
 
 def test_socket_mode_and_group(worker):
@@ -126,4 +126,4 @@ def test_socket_mode_and_group(worker):
 def test_a_group_that_does_not_exist_is_a_clear_error(worker):
     w = worker(RACETRACK_WORKER_SOCKET_GROUP='no-such-group-here')
     assert w.process.wait(20) == 1
-    assert 'RACETRACK_WORKER_SOCKET_GROUP=no-such-group-here: no such group' in w.logs()
+    assert 'RACETRACK_WORKER_SOCKET_GROUP: no group no-such-group-here' in w.logs()

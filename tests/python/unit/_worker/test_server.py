@@ -5,10 +5,10 @@ import json
 import os
 import stat
 
-from worker_client import NOT_SERVING, SERVING, Stream, wait_for
-
-from racetrack_job_wrapper._proto import worker_pb2 as pb
 from racetrack_job_wrapper._worker.host import JobSpec
+
+from contract_pb.racetrack.worker.v1 import worker_pb2 as pb
+from worker_client import NOT_SERVING, SERVING, Stream, wait_for
 
 
 def test_loading_then_ready(harness):

@@ -19,8 +19,7 @@ from functools import partial
 
 from racetrack_job_wrapper._worker.host import JobSpec
 from racetrack_job_wrapper._worker.loader import find_class_by_name, find_class_in_file
-from racetrack_job_wrapper._worker.server import ADDRESS_ENV, serve_forever
-from racetrack_job_wrapper._worker.socket_access import SocketAccessError
+from racetrack_job_wrapper._worker.server import ADDRESS_ENV, StartError, serve_forever
 from racetrack_job_wrapper.log.logs import configure_logs, get_logger
 from racetrack_job_wrapper.standalone import SYS_PATH_ENV
 
@@ -66,7 +65,7 @@ def main(argv: list[str] | None = None) -> None:
         os.environ[ADDRESS_ENV] = args.address
     try:
         serve_forever(spec_from_args(args))
-    except SocketAccessError as e:
+    except StartError as e:
         logger.error(str(e))
         sys.exit(1)
 

@@ -1,7 +1,8 @@
 """JobHost: loads the job in the background, knows its endpoints, and answers JSON calls.
 
-States: LOADING (the gRPC server already answers: health NOT_SERVING, Describe LOADING), then
-READY, or FAILED with the original's error text, after which the process stays up (spec §2.3).
+States: LOADING (the runtime already answers: health NOT_SERVING, Describe LOADING), then READY,
+or FAILED with the original's error text, after which the process stays up (spec §2.3). The
+runtime calls load() on a thread of its own.
 """
 from __future__ import annotations
 
@@ -59,17 +60,11 @@ class JobHost:
         self.parameters_json = '[]'
         self.invoker: Invoker | None = None
         self._settled = threading.Event()
-        self._on_settled: list[Callable[[str], None]] = []
 
     # Loading -------------------------------------------------------------------------------
 
-    def on_settled(self, callback: Callable[[str], None]) -> None:
-        self._on_settled.append(callback)
-
-    def start_loading(self) -> None:
-        threading.Thread(target=self.load, name='job-loader', daemon=True).start()
-
-    def load(self) -> None:
+    def load(self) -> str:
+        """Constructs the job; returns the state it left: READY or FAILED."""
         try:
             self._load()
             state = self.READY
@@ -81,8 +76,7 @@ class JobHost:
             state = self.FAILED
         self.state = state
         self._settled.set()
-        for callback in self._on_settled:
-            callback(state)
+        return state
 
     def _load(self) -> None:
         logger.info(f'calls run on a pool of {self.threads} threads ({self._threads_source})')
