@@ -13,6 +13,8 @@
 #   BENCH_TARGETS="orig cpp cppquiet py"  which targets to run (one function target_<name> each;
 #                             cppbase/pybase run binaries from BASE_BUILD_DIR, see below; also
 #                             pycpu1 pycpu2 (a CPU-bound job), origsleep pysleep (a blocking job))
+#   BASE_VENV_SDK=            pybase: a venv holding the Python SDK of the other tree (default:
+#                             this tree's .venv)
 #   BENCH_SERVER_CPU=0        CPU the server side is pinned to (taskset; the worker inherits it)
 #   BENCH_LOAD_CPU=1          CPU wrk is pinned to
 #   BENCH_WAIT_LOAD=          if set (e.g. 1.0), wait up to BENCH_WAIT_LOAD_TIMEOUT s (default 600)
@@ -161,10 +163,12 @@ target_pybase() {
     local port=$1
     [ -n "${BASE_BUILD_DIR:-}" ] || die "target pybase needs BASE_BUILD_DIR"
     target_py "$port"
-    T_DESC="gateway built from BASE_BUILD_DIR + Python worker serving examples/python/job.py"
+    local venv=${BASE_VENV_SDK:-$VENV_SDK}
+    T_DESC="gateway built from BASE_BUILD_DIR + Python worker of ${BASE_VENV_SDK:+BASE_VENV_SDK}${BASE_VENV_SDK:-worker-sdk/python} serving examples/python/job.py"
     T_ENV=(JOB_NAME=primer JOB_VERSION=0.0.1 "RACETRACK_GATEWAY_BIN=$BASE_BUILD_DIR/gateway/gateway")
+    T_CMD=("$venv/bin/racetrack_job_runner" run --port "$port" job.py)
     T_CHECKS=()
-    T_REQUIRES=("$BASE_BUILD_DIR/gateway/gateway" "$VENV_SDK/bin/racetrack_job_runner")
+    T_REQUIRES=("$BASE_BUILD_DIR/gateway/gateway" "$venv/bin/racetrack_job_runner")
 }
 
 # A CPU-bound Python job (examples/python/cpu_bound: ~2 ms of pure Python per call) with one and

@@ -15,6 +15,8 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
+constexpr std::size_t kMaxInterned = 256;
+
 internal::CallOutcome Failed(int status, std::string type, std::string message) {
   return internal::ErrorOutcome(status, std::move(type), std::move(message));
 }
@@ -52,8 +54,17 @@ PythonBackend::PythonBackend(py::object host, std::string sdk)
 
 PythonBackend::~PythonBackend() {
   Gil gil;
+  interned_.clear();
   call_ = py::object();
   host_ = py::object();
+}
+
+py::str PythonBackend::Interned(const std::string& text) {
+  if (const auto found = interned_.find(text); found != interned_.end()) return found->second;
+  py::str made(text);
+  // Endpoints and methods are few; a client cannot grow the table past its bound.
+  if (interned_.size() < kMaxInterned) interned_.emplace(text, made);
+  return made;
 }
 
 internal::LoadState PythonBackend::Load() {
@@ -130,8 +141,9 @@ internal::CallOutcome PythonBackend::Invoke(const v1::Call& call, const CallCont
       deadline = py::float_(std::chrono::duration<double>(at->time_since_epoch()).count());
     }
     const py::object result =
-        call_(py::str(call.endpoint()), py::str(call.payload_json()), py::str(call.method()),
-              py::str(call.query()), HeaderList(call.headers()), py::cast(context), deadline);
+        call_(Interned(call.endpoint()), py::str(call.payload_json()), Interned(call.method()),
+              call.query().empty() ? Interned(call.query()) : py::str(call.query()),
+              HeaderList(call.headers()), py::cast(context), deadline);
     if (PyUnicode_Check(result.ptr())) {
       outcome.ok = true;
       outcome.result_json = result.cast<std::string>();

@@ -14,6 +14,7 @@
 #include <pybind11/pybind11.h>
 
 #include <string>
+#include <unordered_map>
 
 #include "racetrack/internal/job_backend.h"
 
@@ -36,8 +37,13 @@ class PythonBackend final : public internal::JobBackend {
  private:
   void BuildDescription();
 
+  // The Python string for `text`, made once: endpoints and methods repeat from call to call.
+  pybind11::str Interned(const std::string& text);
+
   pybind11::object host_;
   pybind11::object call_;  // host.native_call, looked up once
+  std::unordered_map<std::string, pybind11::str>
+      interned_;  // under the GIL; bounded (kMaxInterned)
   const std::string sdk_;
   // Written by Load before the runtime publishes its state; read only after.
   std::string init_error_;

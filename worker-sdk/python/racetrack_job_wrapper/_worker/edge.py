@@ -8,7 +8,6 @@ from the contract, through the runtime, here and nowhere else.
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -77,12 +76,11 @@ class RuntimeHost:
         request = Request(method or 'POST', '/api/v1' + endpoint, query, headers,
                           cancellation=token, deadline=deadline)
         try:
-            outcome = invoker.run(target, lambda: json.loads(payload) if payload else {}, request)
+            answer = invoker.answer(target, payload, request)
         except ProcessExit as e:
             exit_process(e)
             raise
-        failure = outcome.failure
-        return outcome.result_json if failure is None else error_answer(failure)
+        return answer if isinstance(answer, str) else error_answer(answer)
 
     def native_http(self, endpoint: str, method: str, path: str, query: str, headers: Headers,
                     body: bytes, root_path: str) -> tuple[int, list[tuple[str, str]], bytes]:

@@ -10,6 +10,7 @@ answers: they raise ProcessExit, and the caller ends the process (exit_process).
 from __future__ import annotations
 
 import contextvars
+import json
 import os
 import sys
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from typing import Any
 
 from racetrack_job_wrapper._worker.endpoints import Endpoint
 from racetrack_job_wrapper._worker.errors import call_failed, log_job_exception, map_exception
-from racetrack_job_wrapper._worker.model import Outcome
+from racetrack_job_wrapper._worker.model import Failure, Outcome
 from racetrack_job_wrapper._worker.request_context import (
     Request,
     caller_header_name,
@@ -31,7 +32,10 @@ logger = get_logger(__name__)
 
 _FAST_RESULTS = (bool, int, str, type(None))
 
-Kwargs = Callable[[], Any]  # the handler's keyword arguments, computed inside the pipeline
+# The handler's keyword arguments, computed inside the pipeline: a callable that returns them, or
+# the JSON text of an object (perform and aux v1: the request body; '' is {}).
+Kwargs = Callable[[], Any] | str
+_loads = json.loads
 
 
 class ProcessExit(Exception):
@@ -52,31 +56,41 @@ class Invoker:
         self._caller_header = caller_header_name().lower()
 
     def run(self, endpoint: Endpoint, kwargs: Kwargs, request: Request) -> Outcome:
-        """``kwargs()`` gives the handler's keyword arguments; it runs inside the pipeline, so that
-        its errors (a payload that is not an object, say) are answered as the handler's are."""
-        return contextvars.Context().run(self._run, endpoint, kwargs, request)
+        """The arguments are computed inside the pipeline, so that their errors (a payload that is
+        not an object, say) are answered as the handler's are."""
+        answer = self.answer(endpoint, kwargs, request)
+        return Outcome(result_json=answer) if isinstance(answer, str) else Outcome(failure=answer)
 
-    def _run(self, endpoint: Endpoint, kwargs: Kwargs, request: Request) -> Outcome:
+    def answer(self, endpoint: Endpoint, kwargs: Kwargs, request: Request) -> str | Failure:
+        """run() without the Outcome: the result's JSON text, or the failure (the runtime's hot
+        path)."""
+        return contextvars.Context().run(self._answer, endpoint, kwargs, request)
+
+    def _answer(self, endpoint: Endpoint, kwargs: Kwargs, request: Request) -> str | Failure:
         self._request_context.set(request)
         self._request_extra.set({})
         current_request.set(request)
-        assert endpoint.handler is not None
+        handler = endpoint.handler
+        assert handler is not None
         try:
             try:
-                result = endpoint.handler(**kwargs())
+                if isinstance(kwargs, str):
+                    result = handler(**_loads(kwargs)) if kwargs else handler()
+                else:
+                    result = handler(**kwargs())
                 if type(result) in _FAST_RESULTS:
-                    return Outcome(result_json=result_to_json(result))
+                    return result_to_json(result)
                 result = to_json_serializable(result)
             except TypeError as e:
                 raise call_failed(e) from None
-            return Outcome(result_json=render(jsonable(result)))
+            return render(jsonable(result))
         except (SystemExit, KeyboardInterrupt) as e:
             raise process_exit(e, endpoint.path) from e
         except BaseException as e:  # noqa: B036 - every job error becomes an answer
             failure = map_exception(e)
             if failure.logged:
                 log_job_exception(logger, e, self._log_extra(request))
-            return Outcome(failure=failure)
+            return failure
 
     def _log_extra(self, request: Request) -> dict[str, str]:
         extra = {}

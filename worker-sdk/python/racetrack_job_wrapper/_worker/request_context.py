@@ -87,6 +87,9 @@ class URL(NamedTuple):
 class Request:
     """What a job can read about the request being served."""
 
+    __slots__ = ('method', '_cancellation', 'deadline', '_path', '_query', '_raw_headers', '_headers',
+                 'path_params')
+
     def __init__(self, method: str, path: str, query: str, raw_headers: Sequence[tuple[str, str]],
                  path_params: dict[str, Any] | None = None, cancellation: Cancellation | None = None,
                  deadline: float | None = None):
@@ -99,7 +102,7 @@ class Request:
         self._query = query
         self._raw_headers = raw_headers  # (name, value) pairs
         self._headers: Headers | None = None
-        self.path_params: dict[str, Any] = path_params or {}
+        self.path_params: dict[str, Any] = path_params if path_params is not None else {}
 
     @property
     def headers(self) -> Headers:

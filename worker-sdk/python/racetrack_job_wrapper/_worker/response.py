@@ -32,6 +32,7 @@ OUT_OF_RANGE_FLOAT = 'Out of range float values are not JSON compliant'
 
 _encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(',', ':')).encode
 _SCALARS = (str, int, type(None))
+_encode_string = json.encoder.encode_basestring  # what _encode does with a str (ensure_ascii=False)
 
 
 def to_json_serializable(obj: Any) -> Any:
@@ -123,10 +124,16 @@ def render(obj: Any) -> str:
 
 
 def result_to_json(result: Any) -> str:
-    """All three stages, with fast paths for the common scalar results."""
+    """All three stages, with fast paths for the common scalar results (the text json.dumps gives)."""
     kind = type(result)
-    if kind is bool or kind in _SCALARS:
-        return _encode(result)
+    if kind is bool:
+        return 'true' if result else 'false'
+    if result is None:
+        return 'null'
+    if kind is int:
+        return int.__repr__(result)
+    if kind is str:
+        return _encode_string(result)
     if kind is float:
         if not math.isfinite(result):
             raise ValueError(OUT_OF_RANGE_FLOAT)
