@@ -50,10 +50,13 @@ RUN --mount=type=cache,target=/ccache \
  && cd /build-test && ctest --output-on-failure --no-tests=error -LE browser
 
 # ---- python-build: the runtime venv with pinned dependencies and the racetrack wheel ----
+# The wheel builds the worker runtime (the extension module) for this Python, as `pip install`
+# does, and carries the gateway built above.
 FROM build AS python-build
 # Only for builds behind a TLS-intercepting proxy: the CA bundle pip should trust.
 ARG PIP_CERT
-RUN python3 -m venv /opt/tools \
+RUN --mount=type=cache,target=/ccache \
+    python3 -m venv /opt/tools \
  && /opt/tools/bin/pip install --no-cache-dir -q -r deploy/images/python-build-requirements.txt \
       -r deploy/images/python-requirements.txt \
  && RACETRACK_GATEWAY_BIN=/src/build/gateway/gateway \
@@ -84,8 +87,8 @@ COPY --from=build /rootfs/testjobs/usr/local/bin/sleepy_job /usr/local/bin/sleep
 ENTRYPOINT ["/usr/local/bin/sleepy_job"]
 
 # ---- python-runtime: base of Python jobs (examples/python/dockerfiled, deploy/racetrack) ----
-# Python, the venv (pip included, for a job's own requirements.txt), the gateway as
-# racetrack-gateway; no compilers, no stub generator.
+# Python, the venv (pip included, for a job's own requirements.txt) with the racetrack wheel (the
+# worker runtime and the gateway inside), the gateway also as racetrack-gateway; no compilers.
 FROM ${BASE_IMAGE} AS python-runtime
 COPY scripts/install-deps.sh /tmp/install-deps.sh
 RUN apt-get update -qq \

@@ -10,6 +10,8 @@
 BUILD ?= build
 PORT ?= 7000
 JOBS ?= $(shell nproc)
+# The Python the extension module is built for: the one tests/python/venv.sh makes its venv from.
+PYTHON ?= $(shell command -v python3)
 FUZZ_SECONDS ?= 30
 
 .PHONY: deps build run test asan tsan fuzz bench format format-check clean
@@ -19,7 +21,7 @@ deps:
 	@bash scripts/install-deps.sh
 
 $(BUILD)/build.ninja: | deps
-	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPython_EXECUTABLE=$(PYTHON)
 
 build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD) -j $(JOBS)

@@ -21,8 +21,11 @@ import time
 
 import grpc
 
-from racetrack_job_wrapper._proto import health_pb2, health_pb2_grpc, worker_pb2_grpc
-from racetrack_job_wrapper._proto import worker_pb2 as pb
+# The tests' gRPC client of the worker contract (tests/python/contract_stubs.py generates it).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'tests', 'python'))
+from contract_pb.grpc.health.v1 import health_pb2, health_pb2_grpc  # noqa: E402
+from contract_pb.racetrack.worker.v1 import worker_pb2 as pb  # noqa: E402
+from contract_pb.racetrack.worker.v1 import worker_pb2_grpc  # noqa: E402
 
 WINDOW = 2
 

@@ -1,13 +1,13 @@
 """Internals of the runner; jobs never import from here (the public modules are listed in
 racetrack_job_wrapper/__init__.py).
 
-The worker process hosts one job class and serves the gateway over gRPC. It is started by the
-gateway (``gateway --worker python -m racetrack_job_wrapper.worker …``), which sets
+The worker process hosts one job class and serves the gateway over gRPC with the C++ worker
+runtime (the extension module racetrack_job_wrapper._native). It is started by the gateway
+(``gateway --worker python -m racetrack_job_wrapper.worker …``), which sets
 RACETRACK_WORKER_ADDRESS. Map:
 
-- cli.py, server.py: the process, its gRPC server, signals and drain; activity.py counts streams
-  and calls in flight; socket_access.py sets the unix socket's mode and group;
-- wire.py: the transport edge, protobuf ↔ model.py's plain data; calls.py: the Calls stream;
+- cli.py, server.py: the process, the runtime's server, signals and drain;
+- native.py: finding the runtime; edge.py: what the runtime calls, plain values ↔ model.py's data;
 - host.py: loads the job (loader.py, docs.py, endpoints.py) and answers JSON calls;
   http.py: Http requests (static files, aux v2, webview.py);
 - invoke.py: the one pipeline every call runs through; errors.py maps exceptions and renders
