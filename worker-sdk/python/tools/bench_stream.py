@@ -22,7 +22,8 @@ import time
 import grpc
 
 # The tests' gRPC client of the worker contract (tests/python/contract_stubs.py generates it).
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'tests', 'python'))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, '..', '..', '..', 'tests', 'python'))
 from contract_pb.grpc.health.v1 import health_pb2, health_pb2_grpc  # noqa: E402
 from contract_pb.racetrack.worker.v1 import worker_pb2 as pb  # noqa: E402
 from contract_pb.racetrack.worker.v1 import worker_pb2_grpc  # noqa: E402
