@@ -56,7 +56,14 @@ void CallStream::OnReadDone(bool ok) {
     return;
   }
   const Clock::time_point now = Clock::now();
-  std::vector<CallTask> tasks;
+  // The vectors' memory is kept per thread between reads (taken, so that a read completing
+  // meanwhile on this thread, or on another one with read-ahead, never shares it).
+  thread_local std::vector<CallTask> spare_tasks;
+  thread_local std::vector<CallTask> spare_pooled;
+  std::vector<CallTask> tasks = std::move(spare_tasks);
+  std::vector<CallTask> pooled = std::move(spare_pooled);
+  tasks.clear();
+  pooled.clear();
   tasks.reserve(read_batch_.calls_size());
   for (v1::Call& call : *read_batch_.mutable_calls()) {
     CallTask& task = tasks.emplace_back();
@@ -88,7 +95,6 @@ void CallStream::OnReadDone(bool ok) {
   // Call by call: a pool task is handed over before the next inline call starts, so that pool
   // calls overlap the inline ones; each inline call is timed before the next decision.
   if (keep_reading) {
-    std::vector<CallTask> pooled;
     for (CallTask& task : tasks) {
       if (!dispatch_.RunInline(task.call.endpoint())) {
         pooled.push_back(std::move(task));
@@ -99,6 +105,9 @@ void CallStream::OnReadDone(bool ok) {
     }
     pool_.Submit(pooled);
   }
+  tasks.clear();  // releases the stream references of the calls that ran inline
+  spare_tasks = std::move(tasks);
+  spare_pooled = std::move(pooled);
   // After inline calls the acknowledgement leaves with their replies, in one message.
   lock.lock();
   const Next next = DecideLocked();
@@ -147,6 +156,10 @@ void CallStream::Execute(CallTask& task, bool flush) {
   if (call.timeout_ms() > 0)
     deadline = task.received + std::chrono::milliseconds(call.timeout_ms());
   const CallContext context(flag, deadline);
+  if (dispatch_.mode() != Dispatch::kAdaptive) {
+    Complete(call.id(), host_.Invoke(call, context), flush);
+    return;
+  }
   const Clock::time_point started = Clock::now();
   CallOutcome outcome = host_.Invoke(call, context);
   dispatch_.Record(call.endpoint(), outcome.job_time.count() >= 0
