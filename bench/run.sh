@@ -118,7 +118,7 @@ target_cpp() {
     T_MAIN="gateway process"
     T_CHECKS=(
         "rps_ratio@16 >= 50"
-        "p99_ms@16 <= 2"
+        "p99_ms@16 <= 1"
         "live_rps >= 30000"
         "main_rss_idle_mb <= 20"
         "main_rss_after_mb <= 40"
@@ -209,8 +209,8 @@ target_py() {
     T_READY=/ready
     T_MAIN="gateway process"
     T_CHECKS=(
-        "rps_ratio@16 >= 10"
-        "p99_ms@16 <= 10"
+        "rps_ratio@16 >= 60"
+        "p99_ms@16 <= 2"
         "tree_rss_after_vs_baseline <= 1"
     )
     T_REQUIRES=("$GATEWAY" "$VENV_SDK/bin/racetrack_job_runner")
