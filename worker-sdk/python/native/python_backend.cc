@@ -78,8 +78,9 @@ internal::LoadState PythonBackend::Load() {
     }
     BuildDescription();
     return internal::LoadState::kReady;
-  } catch (const py::error_already_set& e) {
+  } catch (const std::exception& e) {  // the SDK's own Python failed (the job's errors are FAILED)
     init_error_ = std::string("the Python worker failed to load the job: ") + e.what();
+    spdlog::error("{}", init_error_);
     return internal::LoadState::kFailed;
   }
 }
