@@ -100,5 +100,17 @@ TEST(WorkerOptionsTest, UnixSocketPathOfAnAddress) {
   EXPECT_EQ(UnixSocketPath("127.0.0.1:7001"), "");
 }
 
+TEST(WorkerOptionsTest, DispatchNamesRoundTrip) {
+  for (const Dispatch dispatch : {Dispatch::kPool, Dispatch::kInline, Dispatch::kAdaptive}) {
+    Dispatch parsed = dispatch == Dispatch::kPool ? Dispatch::kInline : Dispatch::kPool;
+    ASSERT_TRUE(ParseDispatch(DispatchName(dispatch), parsed)) << DispatchName(dispatch);
+    EXPECT_EQ(parsed, dispatch);
+  }
+  Dispatch unchanged = Dispatch::kAdaptive;
+  EXPECT_FALSE(ParseDispatch("threads", unchanged));
+  EXPECT_FALSE(ParseDispatch("", unchanged));
+  EXPECT_EQ(unchanged, Dispatch::kAdaptive);
+}
+
 }  // namespace
 }  // namespace racetrack::internal

@@ -441,18 +441,24 @@ TEST_F(WorkerServerTest, AuxiliaryEndpointsAreDescribedAndCalled) {
   EXPECT_TRUE(client.Finish().ok());
 }
 
-TEST_F(WorkerServerTest, SlowCallIsAcknowledgedBeforeItsReply) {
-  StartReady();
-  CallsClient client(*stub_);
+// Sends call 1, which waits on the probe's gate, checks that its read is acknowledged before it
+// answers (the call runs on the pool, not on the reading thread), then opens the gate.
+void ExpectAckBeforeTheReplyOfABlockedCall(CallsClient& client, Probe& probe) {
   const std::uint64_t seq = client.Send({MakeCall(1, R"({"number":7,"wait":true})")});
   v1::ReplyBatch first;
   ASSERT_TRUE(client.Read(first));
   EXPECT_EQ(first.ack_seq(), seq);
   EXPECT_EQ(first.replies_size(), 0);
 
-  probe_->release.Open();
+  probe.release.Open();
   ASSERT_TRUE(client.ReadReplies(1));
   EXPECT_EQ(client.replies().at(1).result_json(), "true");
+}
+
+TEST_F(WorkerServerTest, SlowCallIsAcknowledgedBeforeItsReply) {
+  StartReady();
+  CallsClient client(*stub_);
+  ExpectAckBeforeTheReplyOfABlockedCall(client, *probe_);
 }
 
 // Adaptive dispatch: an endpoint's first call runs on the pool (it might block), where a blocked
@@ -462,14 +468,7 @@ TEST_F(WorkerServerTest, AdaptiveDispatchRunsAnEndpointsFirstCallOnThePool) {
   StartReady();
   EXPECT_EQ(Describe().max_concurrency(), 2u);
   CallsClient client(*stub_);
-  const std::uint64_t seq = client.Send({MakeCall(1, R"({"number":7,"wait":true})")});
-  v1::ReplyBatch first;
-  ASSERT_TRUE(client.Read(first));
-  EXPECT_EQ(first.ack_seq(), seq);
-  EXPECT_EQ(first.replies_size(), 0);
-  probe_->release.Open();
-  ASSERT_TRUE(client.ReadReplies(1));
-  EXPECT_EQ(client.replies().at(1).result_json(), "true");
+  ASSERT_NO_FATAL_FAILURE(ExpectAckBeforeTheReplyOfABlockedCall(client, *probe_));
   // Quick calls then run inline, and still answer.
   client.Send({MakeCall(2, R"({"number":7907})"), MakeCall(3, R"({"number":10})")});
   ASSERT_TRUE(client.ReadReplies(3));

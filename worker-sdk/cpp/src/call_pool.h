@@ -43,8 +43,6 @@ class CallPool {
   void Stop();
 
   std::size_t size() const { return size_; }
-  // A pool of zero threads runs nothing: its streams execute calls inline (WorkerOptions).
-  bool runs_inline() const { return size_ == 0; }
 
  private:
   void RunThread();

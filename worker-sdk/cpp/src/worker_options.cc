@@ -71,17 +71,30 @@ WorkerOptions OptionsFromEnvironment() {
   return options;
 }
 
-bool ParseDispatch(std::string_view text, Dispatch& dispatch) {
-  if (text == "pool") {
-    dispatch = Dispatch::kPool;
-  } else if (text == "inline") {
-    dispatch = Dispatch::kInline;
-  } else if (text == "adaptive") {
-    dispatch = Dispatch::kAdaptive;
-  } else {
-    return false;
+namespace {
+constexpr Dispatch kDispatches[] = {Dispatch::kPool, Dispatch::kInline, Dispatch::kAdaptive};
+}  // namespace
+
+std::string_view DispatchName(Dispatch dispatch) {
+  switch (dispatch) {
+    case Dispatch::kPool:
+      return "pool";
+    case Dispatch::kInline:
+      return "inline";
+    case Dispatch::kAdaptive:
+      break;
   }
-  return true;
+  return "adaptive";
+}
+
+bool ParseDispatch(std::string_view text, Dispatch& dispatch) {
+  for (const Dispatch candidate : kDispatches) {
+    if (text == DispatchName(candidate)) {
+      dispatch = candidate;
+      return true;
+    }
+  }
+  return false;
 }
 
 ParseOutcome ParseArgs(int argc, char** argv, WorkerOptions& options, std::string& error) {

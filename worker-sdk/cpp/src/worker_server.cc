@@ -139,7 +139,7 @@ LoadState WorkerServer::WaitLoaded(std::chrono::milliseconds timeout) const {
 LoadState WorkerServer::state() const { return impl_->host.state(); }
 
 bool WorkerServer::WaitStreamsClosed(std::chrono::milliseconds timeout) {
-  return impl_->worker.WaitNoStreams(timeout);
+  return impl_->worker.WaitIdle(timeout);
 }
 
 void WorkerServer::Shutdown(std::chrono::milliseconds grace) {

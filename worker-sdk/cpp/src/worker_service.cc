@@ -68,7 +68,7 @@ void WorkerService::HttpDone(grpc::ServerUnaryReactor* reactor, const grpc::Stat
   if (IdleLocked()) idle_.notify_all();
 }
 
-bool WorkerService::WaitNoStreams(std::chrono::milliseconds timeout) {
+bool WorkerService::WaitIdle(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mu_);
   return idle_.wait_for(lock, timeout, [this] { return IdleLocked(); });
 }

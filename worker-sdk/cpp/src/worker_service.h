@@ -45,7 +45,7 @@ class WorkerService final : public racetrack::worker::v1::Worker::CallbackServic
   // Blocks until no Calls stream is open (the gateway has closed its streams, so no call is in
   // flight either) and no Http request is being answered, or `timeout` passes; returns whether
   // the worker is idle.
-  bool WaitNoStreams(std::chrono::milliseconds timeout);
+  bool WaitIdle(std::chrono::milliseconds timeout);
 
  private:
   void Forget(CallStream* stream);

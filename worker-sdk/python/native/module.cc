@@ -96,17 +96,7 @@ class NativeServer {
   std::size_t threads() const { return server_->threads(); }
   std::string address() const { return options_.address; }
   std::size_t max_message_bytes() const { return options_.max_message_bytes; }
-  std::string dispatch() const {
-    switch (options_.dispatch) {
-      case Dispatch::kPool:
-        return "pool";
-      case Dispatch::kInline:
-        return "inline";
-      case Dispatch::kAdaptive:
-        break;
-    }
-    return "adaptive";
-  }
+  std::string dispatch() const { return std::string(internal::DispatchName(options_.dispatch)); }
 
  private:
   WorkerOptions options_;

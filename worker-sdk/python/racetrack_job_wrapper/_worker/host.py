@@ -7,7 +7,6 @@ runtime calls load() on a thread of its own.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -59,7 +58,6 @@ class JobHost:
         self.webview: Webview | None = None
         self.parameters_json = '[]'
         self.invoker: Invoker | None = None
-        self._settled = threading.Event()
 
     # Loading -------------------------------------------------------------------------------
 
@@ -75,7 +73,6 @@ class JobHost:
             logger.error(f'Initialization error: {message}', extra={'cause': cause, 'traceback': tb})
             state = self.FAILED
         self.state = state
-        self._settled.set()
         return state
 
     def _load(self) -> None:
@@ -108,10 +105,6 @@ class JobHost:
         self.endpoints = endpoints
         self.parameters_json = self._parameters_json(job)
         self.job = job
-
-    def wait_settled(self, timeout: float | None = None) -> str:
-        self._settled.wait(timeout)
-        return self.state
 
     @staticmethod
     def _parameters_json(job: object) -> str:

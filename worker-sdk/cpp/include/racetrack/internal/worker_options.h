@@ -51,6 +51,8 @@ WorkerOptions OptionsFromEnvironment();
 
 // "pool", "inline" or "adaptive"; false for anything else.
 bool ParseDispatch(std::string_view text, Dispatch& dispatch);
+// The name ParseDispatch reads.
+std::string_view DispatchName(Dispatch dispatch);
 
 enum class ParseOutcome { kRun, kHelp, kError };
 

@@ -35,9 +35,10 @@ class WorkerServer {
   LoadState WaitLoaded(std::chrono::milliseconds timeout) const;
   LoadState state() const;
 
-  // Blocks until no Calls stream is open (the gateway closed them; no call is in flight) or
-  // `timeout` passes; returns whether none is open. A worker asked to stop keeps serving until
-  // then, so that a gateway still draining its own calls can finish them.
+  // Blocks until no Calls stream is open (the gateway closed them; no call is in flight) and no
+  // Http request is being answered, or `timeout` passes; returns whether the worker is idle. A
+  // worker asked to stop keeps serving until then, so that a gateway still draining its own calls
+  // can finish them.
   bool WaitStreamsClosed(std::chrono::milliseconds timeout);
 
   // Ends every Calls stream once its calls are answered, then stops the server, cancelling what
