@@ -6,6 +6,7 @@
 #include "app/gateway_app.h"
 #include "config/cli.h"
 #include "config/job_config.h"
+#include "forward/grpc_worker_client.h"
 #include "loop/loop.h"
 #include "observability/log.h"
 #include "supervise/reaper.h"
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
     // A handle still open here is a leak: Close() names it, and the exit status says so.
     if (loop.Close() != 0 && exit_code == 0) exit_code = 1;
   }
+  gw::forward::StopCompletions();
   gw::log::Flush();
   return exit_code;
 }

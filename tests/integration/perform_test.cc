@@ -2,6 +2,9 @@
 // supervising the real C++ example jobs (spec §5.3-§5.5, §6.1, §7.1, §7.4, §15.2, §15.4).
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <map>
 #include <memory>
 #include <regex>
 #include <string>
@@ -217,6 +220,29 @@ TEST_F(PrimeGatewayTest, ProbesWhenReady) {
   r = gateway_->Get("/pub/job/primer/0.0.1/ready");
   ASSERT_EQ(r.status, 200) << r.Describe();
   EXPECT_EQ(r.body, R"({"ready":true})");
+}
+
+// Thread name -> how many threads of `pid` have it (/proc/PID/task/*/comm).
+std::map<std::string, int> ThreadNames(pid_t pid) {
+  std::map<std::string, int> names;
+  for (const auto& task :
+       std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    if (std::getline(comm, name)) ++names[name];
+  }
+  return names;
+}
+
+// Every gRPC operation of the gateway completes on its one completion thread: none of gRPC's
+// callback threads ("nexting_thread"), which hand the poller role to each other on every event.
+TEST_F(PrimeGatewayTest, GrpcCompletesOnOneThread) {
+  // Health and Describe (readiness) and the Calls stream have run; add a Metrics RPC.
+  ASSERT_EQ(Perform(R"({"number":7907})").status, 200);
+  ASSERT_EQ(gateway_->Get("/metrics").status, 200);
+  std::map<std::string, int> names = ThreadNames(gateway_->pid());
+  EXPECT_EQ(names["gw-completions"], 1);
+  EXPECT_EQ(names.count("nexting_thread"), 0u);
 }
 
 TEST_F(PrimeGatewayTest, AccessLogLines) {

@@ -34,7 +34,8 @@ void CallMux::Open(const std::shared_ptr<WorkerLink>& link) {
     loop_.Post([this, id, reason] { OnStreamDone(id, reason); });
   };
   loop_.Hold();  // released when the stream reports done
-  streams_.emplace(id, std::make_unique<CallStream>(link->worker.get(), std::move(callbacks)));
+  streams_.emplace(
+      id, std::make_unique<CallStream>(link->worker.get(), link->queue, std::move(callbacks)));
   open_stream_ = id;
   last_progress_ms_ = uv_now(loop_.uv());
 }

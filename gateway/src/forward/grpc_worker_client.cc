@@ -83,8 +83,8 @@ class GrpcWorkerClient final : public WorkerClient {
     http_.emplace(id, rpc);
     rpcs_.Run(
         rpc, std::chrono::milliseconds(timeout_ms == 0 ? kDefaultHttpTimeoutMs : timeout_ms),
-        [link = link_.get()](auto* context, auto* request, auto* response, auto callback) {
-          link->worker->async()->Http(context, request, response, std::move(callback));
+        [link = link_.get()](auto* context, const auto& request) {
+          return link->worker->PrepareAsyncHttp(context, request, link->queue);
         },
         [this, id](HttpRpc& done) {
           auto it = http_.find(id);
@@ -115,8 +115,8 @@ class GrpcWorkerClient final : public WorkerClient {
     rpc->link = link_;
     rpcs_.Run(
         rpc, std::chrono::milliseconds(kGaugesTimeoutMs),
-        [link = link_.get()](auto* context, auto* request, auto* response, auto callback) {
-          link->worker->async()->Metrics(context, request, response, std::move(callback));
+        [link = link_.get()](auto* context, const auto& request) {
+          return link->worker->PrepareAsyncMetrics(context, request, link->queue);
         },
         [done = std::move(done)](MetricsRpc& finished) {
           if (!finished.status.ok()) {

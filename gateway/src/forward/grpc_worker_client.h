@@ -25,6 +25,10 @@ struct WorkerClientOptions {
 inline constexpr uint32_t kDefaultHttpTimeoutMs = 60'000;  // every RPC carries a deadline
 inline constexpr uint32_t kGaugesTimeoutMs = 2'000;
 
+// Ends the thread every gRPC operation completes on, once none is left: after the loop has run
+// out (every client shut down). Later clients start it again.
+void StopCompletions();
+
 std::unique_ptr<WorkerClient> MakeGrpcWorkerClient(Loop& loop, WorkerClientOptions options,
                                                    WorkerEvents* events, CallSink* sink);
 

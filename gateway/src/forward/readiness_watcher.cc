@@ -51,8 +51,8 @@ void ReadinessWatcher::Poll() {
   uint64_t gen = generation_;
   rpcs_.Run(
       rpc, kProbeDeadline,
-      [link = link_.get()](auto* context, auto* request, auto* response, auto callback) {
-        link->health->async()->Check(context, request, response, std::move(callback));
+      [link = link_.get()](auto* context, const auto& request) {
+        return link->health->PrepareAsyncCheck(context, request, link->queue);
       },
       [this, gen](HealthRpc& done) {
         if (gen != generation_) return;
@@ -71,8 +71,8 @@ void ReadinessWatcher::Poll() {
         bool serving = done.response.status() == health::HealthCheckResponse::SERVING;
         rpcs_.Run(
             describe, kProbeDeadline,
-            [link = link_.get()](auto* context, auto* request, auto* response, auto callback) {
-              link->worker->async()->Describe(context, request, response, std::move(callback));
+            [link = link_.get()](auto* context, const auto& request) {
+              return link->worker->PrepareAsyncDescribe(context, request, link->queue);
             },
             [this, gen, serving](DescribeRpc& described) {
               if (gen != generation_) return;

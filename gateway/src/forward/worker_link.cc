@@ -1,5 +1,7 @@
 #include "forward/worker_link.h"
 
+#include "forward/completion_thread.h"
+
 namespace gw::forward {
 
 std::shared_ptr<WorkerLink> WorkerLink::Connect(const std::string& address, int max_message_bytes) {
@@ -17,6 +19,7 @@ std::shared_ptr<WorkerLink> WorkerLink::Connect(const std::string& address, int 
   link->channel = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
   link->worker = pb::Worker::NewStub(link->channel);
   link->health = health::Health::NewStub(link->channel);
+  link->queue = CompletionThread::Get().queue();
   return link;
 }
 

@@ -1,6 +1,7 @@
 // One connection to one worker incarnation: the gRPC channel and the stubs made on it, shared
 // by every RPC started on it (each RPC holds the link until gRPC is done with it). A restarted
-// worker gets a new link, never the old channel. forward/ only.
+// worker gets a new link, never the old channel. Every RPC on it completes on `queue`, the
+// completion thread's (forward/completion_thread.h). forward/ only.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -21,6 +22,7 @@ struct WorkerLink {
   std::shared_ptr<grpc::Channel> channel;
   std::unique_ptr<pb::Worker::Stub> worker;
   std::unique_ptr<health::Health::Stub> health;
+  grpc::CompletionQueue* queue = nullptr;
 
   // `address` is a gRPC target, e.g. "unix:/run/x/worker.sock" or "127.0.0.1:7001".
   static std::shared_ptr<WorkerLink> Connect(const std::string& address, int max_message_bytes);

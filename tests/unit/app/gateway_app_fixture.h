@@ -21,6 +21,7 @@
 #include "../server/test_client.h"
 #include "app/gateway_app.h"
 #include "config/job_config.h"
+#include "forward/grpc_worker_client.h"
 #include "loop/loop.h"
 
 namespace gw::app {
@@ -113,6 +114,7 @@ class GatewayAppTest : public ::testing::Test {
       app_ = nullptr;
     }
     EXPECT_EQ(loop_.Close(), 0) << "a handle was left open";
+    forward::StopCompletions();  // as the gateway's main() does: every gRPC operation has ended
     return started;
   }
 

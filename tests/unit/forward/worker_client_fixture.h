@@ -35,6 +35,8 @@ class WorkerClientTest : public ::testing::Test, public CallSink, public WorkerE
     }
     client_.reset();
     EXPECT_EQ(loop_.Close(), 0) << "a handle was left open";
+    // Joins the completion thread: it returns only once gRPC holds none of the client's operations.
+    StopCompletions();
     // Each call ends once (worker_done), after at most one verdict of the gateway's own.
     for (const auto& [id, results] : results_) {
       ASSERT_FALSE(results.empty());

@@ -1,0 +1,55 @@
+#include "forward/completion_thread.h"
+
+#include <pthread.h>
+
+#include <mutex>
+#include <utility>
+
+#include "forward/grpc_worker_client.h"
+
+namespace gw::forward {
+namespace {
+
+std::mutex instance_mu;
+CompletionThread* instance = nullptr;  // guarded by instance_mu
+
+}  // namespace
+
+CompletionThread& CompletionThread::Get() {
+  std::lock_guard<std::mutex> lock(instance_mu);
+  if (instance == nullptr) instance = new CompletionThread();
+  return *instance;
+}
+
+void CompletionThread::Stop() {
+  CompletionThread* stopping;
+  {
+    std::lock_guard<std::mutex> lock(instance_mu);
+    stopping = std::exchange(instance, nullptr);
+  }
+  delete stopping;
+}
+
+CompletionThread::CompletionThread() : thread_([this] { Run(); }) {}
+
+// Next() returns false once the queue is shut down and every operation has completed.
+CompletionThread::~CompletionThread() {
+  queue_.Shutdown();
+  thread_.join();
+}
+
+void CompletionThread::Run() {
+  pthread_setname_np(pthread_self(), "gw-completions");
+  void* tag = nullptr;
+  bool ok = false;
+  while (queue_.Next(&tag, &ok)) {
+#if defined(__SANITIZE_THREAD__)
+    __tsan_acquire(tag);
+#endif
+    static_cast<Completion*>(tag)->Complete(ok);
+  }
+}
+
+void StopCompletions() { CompletionThread::Stop(); }
+
+}  // namespace gw::forward
