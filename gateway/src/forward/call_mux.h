@@ -2,8 +2,8 @@
 // the worker. Calls started in one loop turn go out together (a uv_check handle hands the turn's
 // outbox to the stream after the poll phase); replies come back posted to the loop and reach the
 // sink by call id. Deadlines are swept on the loop. A stream that ends fails its calls at once;
-// a stream being torn down finishes on gRPC's threads and reports back through Loop::Post, so
-// the loop never waits for it. forward/ only.
+// a stream being torn down finishes on the completion thread and reports back through
+// Loop::Post, so the loop never waits for it. forward/ only.
 #pragma once
 
 #include <uv.h>
