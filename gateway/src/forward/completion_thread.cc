@@ -42,12 +42,7 @@ void CompletionThread::Run() {
   pthread_setname_np(pthread_self(), "gw-completions");
   void* tag = nullptr;
   bool ok = false;
-  while (queue_.Next(&tag, &ok)) {
-#if defined(__SANITIZE_THREAD__)
-    __tsan_acquire(tag);
-#endif
-    static_cast<Completion*>(tag)->Complete(ok);
-  }
+  while (queue_.Next(&tag, &ok)) Completion::Run(tag, ok);
 }
 
 void StopCompletions() { CompletionThread::Stop(); }

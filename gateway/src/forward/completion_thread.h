@@ -9,42 +9,12 @@
 
 #include <thread>
 
-#if defined(__SANITIZE_THREAD__)
-#include <sanitizer/tsan_interface.h>
-#endif
+#include "racetrack_common/grpc_completion.h"
 
 namespace gw::forward {
 
-// What happens when one operation completes, on the completion thread; `ok` as gRPC reports it.
-// The object is the operation's tag (tag()), so it must outlive the operation.
-class Completion {
- public:
-  virtual void Complete(bool ok) = 0;
-
-  // The tag to start an operation with. gRPC (not built with ThreadSanitizer) hands the tag to
-  // the completion thread through its own locks, which ThreadSanitizer cannot see: a TSan build
-  // is told here (release) and in CompletionThread::Run (acquire). Nothing in other builds.
-  void* tag() {
-#if defined(__SANITIZE_THREAD__)
-    __tsan_release(this);
-#endif
-    return this;
-  }
-
- protected:
-  ~Completion() = default;
-};
-
-// A Completion that calls a member function of its owner.
-template <typename Owner, void (Owner::*kOnComplete)(bool)>
-class MemberCompletion final : public Completion {
- public:
-  explicit MemberCompletion(Owner* owner) : owner_(owner) {}
-  void Complete(bool ok) override { (owner_->*kOnComplete)(ok); }
-
- private:
-  Owner* owner_;
-};
+using racetrack_common::Completion;
+using racetrack_common::MemberCompletion;
 
 class CompletionThread {
  public:

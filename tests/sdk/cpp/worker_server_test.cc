@@ -12,6 +12,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <filesystem>
+#include <fstream>
 #include <future>
 #include <map>
 #include <mutex>
@@ -474,6 +475,58 @@ TEST_F(WorkerServerTest, AdaptiveDispatchRunsAnEndpointsFirstCallOnThePool) {
   ASSERT_TRUE(client.ReadReplies(3));
   EXPECT_EQ(client.replies().at(2).result_json(), "true");
   EXPECT_EQ(client.replies().at(3).result_json(), "false");
+  EXPECT_TRUE(client.Finish().ok());
+}
+
+// Adaptive dispatch runs a call of a quick endpoint inline, on the completion drain. When such a
+// call unexpectedly blocks, the drain's standby takes over: health checks and other streams are
+// still answered meanwhile, and the blocked call answers once it returns.
+TEST_F(WorkerServerTest, AnInlineCallThatBlocksHoldsUpNothingElse) {
+  dispatch_ = Dispatch::kAdaptive;
+  StartReady();
+  struct OpenOnExit {
+    Gate& gate;
+    ~OpenOnExit() { gate.Open(); }
+  } open_on_exit{probe_->release};
+  CallsClient blocked(*stub_);
+  blocked.Send({MakeCall(1, R"({"number":7})")});  // the first call runs on the pool
+  ASSERT_TRUE(blocked.ReadReplies(1));
+  blocked.Send({MakeCall(2, R"({"number":7907})")});  // quick: inline from now on
+  ASSERT_TRUE(blocked.ReadReplies(2));
+  blocked.Send({MakeCall(3, R"({"number":7,"wait":true})")});
+  ASSERT_TRUE(probe_->WaitCount(&Probe::started, 3));
+
+  EXPECT_EQ(CheckHealth(), health::HealthCheckResponse::SERVING);
+  CallsClient other(*stub_);
+  other.Send({MakeCall(10, R"({"number":10})")});
+  ASSERT_TRUE(other.ReadReplies(1));
+  EXPECT_EQ(other.replies().at(10).result_json(), "false");
+  EXPECT_TRUE(other.Finish().ok());
+  EXPECT_EQ(blocked.replies().count(3), 0u);
+
+  probe_->release.Open();
+  ASSERT_TRUE(blocked.ReadReplies(3));
+  EXPECT_EQ(blocked.replies().at(3).result_json(), "true");
+  EXPECT_TRUE(blocked.Finish().ok());
+}
+
+// Every gRPC operation of the worker completes on its own completion drain (one thread, plus a
+// standby that only drains while a completion holds it), not on gRPC's callback threads.
+TEST_F(WorkerServerTest, CompletesOnItsOwnDrainThread) {
+  StartReady();
+  CallsClient client(*stub_);
+  client.Send({MakeCall(1, R"({"number":7907})")});
+  ASSERT_TRUE(client.ReadReplies(1));
+  std::map<std::string, int> threads;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    std::getline(comm, name);
+    ++threads[name];
+  }
+  EXPECT_EQ(threads["rt-completions"], 1);
+  EXPECT_EQ(threads["rt-standby"], 1);
+  EXPECT_EQ(threads.count("nexting_thread"), 0u);
   EXPECT_TRUE(client.Finish().ok());
 }
 

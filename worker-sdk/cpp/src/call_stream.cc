@@ -1,4 +1,4 @@
-// The Calls stream reactor: reads, pool hand-off, merged reply writes.
+// The Calls stream: reads, pool hand-off, merged reply writes.
 #include "call_stream.h"
 
 #include <string>
@@ -24,37 +24,84 @@ std::size_t ApproximateSize(const v1::Reply& reply) {
 
 }  // namespace
 
-std::shared_ptr<CallStream> CallStream::Open(JobHost& host, CallPool& pool,
-                                             DispatchPolicy& dispatch,
-                                             std::size_t max_message_bytes, DoneCallback on_done) {
+void CallStream::Listen(v1::Worker::AsyncService& service, grpc::ServerCompletionQueue* queue,
+                        JobHost& host, CallPool& pool, DispatchPolicy& dispatch,
+                        std::size_t max_message_bytes, Hooks hooks) {
   auto stream =
-      std::make_shared<CallStream>(host, pool, dispatch, max_message_bytes, std::move(on_done));
+      std::make_shared<CallStream>(host, pool, dispatch, max_message_bytes, std::move(hooks));
   stream->self_ = stream;
-  // Headers go out at once so that the gateway sees the stream established before any reply.
-  stream->StartSendInitialMetadata();
-  stream->StartRead(&stream->read_batch_);
-  return stream;
+  stream->operations_ = 1;  // the request; nothing else can touch the stream before it completes
+  stream->context_->AsyncNotifyWhenDone(stream->done_tag_.tag());
+  service.RequestCalls(stream->context_.get(), stream->rpc_.get(), queue, queue,
+                       stream->accepted_tag_.tag());
 }
 
 CallStream::CallStream(JobHost& host, CallPool& pool, DispatchPolicy& dispatch,
-                       std::size_t max_message_bytes, DoneCallback on_done)
+                       std::size_t max_message_bytes, Hooks hooks)
     : host_(host),
       pool_(pool),
       dispatch_(dispatch),
       max_batch_bytes_(max_message_bytes > 2 * kBatchHeadroomBytes
                            ? max_message_bytes - kBatchHeadroomBytes
                            : max_message_bytes / 2),
-      on_done_(std::move(on_done)) {}
+      hooks_(std::move(hooks)) {}
+
+void CallStream::OnAccepted(bool ok) {
+  std::unique_lock lock(mu_);
+  if (!ok) {
+    // The server is shutting down; no call came, so gRPC never reports one done.
+    --operations_;
+    call_over_ = true;
+    finished_ = true;
+    abandoned_.store(true, std::memory_order_relaxed);
+    Proceed(lock);
+    return;
+  }
+  // The request's operation becomes the first read's; headers go out at once, so that the
+  // gateway sees the stream established before any reply. A Drain() meanwhile (the hook may
+  // call it) is decided once both have started.
+  ++operations_;
+  lock.unlock();
+  if (hooks_.accepted) hooks_.accepted(this);
+  rpc_->SendInitialMetadata(metadata_tag_.tag());
+  rpc_->Read(&read_batch_, read_tag_.tag());
+  lock.lock();
+  started_ = true;
+  Proceed(lock);
+}
+
+void CallStream::OnMetadataSent(bool /*ok*/) {
+  std::unique_lock lock(mu_);
+  --operations_;
+  Proceed(lock);
+}
+
+void CallStream::OnFinished(bool /*ok*/) {
+  std::unique_lock lock(mu_);
+  --operations_;
+  Proceed(lock);
+}
+
+// The call is over: finished by this side, or cancelled (the gateway went away, or the server
+// stopped); a cancelled call's pending operations complete with ok == false.
+void CallStream::OnCallDone(bool /*ok*/) {
+  std::unique_lock lock(mu_);
+  call_over_ = true;
+  if (context_->IsCancelled()) MarkBrokenLocked();
+  Proceed(lock);
+}
 
 void CallStream::OnReadDone(bool ok) {
   if (!ok) {
     std::unique_lock lock(mu_);
+    --operations_;
     reads_done_ = true;
-    const Next next = DecideLocked();
-    lock.unlock();
-    Start(next);
+    Proceed(lock);
     return;
   }
+  // With read-ahead the stream may end meanwhile (on another thread); it stays alive until the
+  // calls read here are answered.
+  const std::shared_ptr<CallStream> keep = shared_from_this();
   const Clock::time_point now = Clock::now();
   // The vectors' memory is kept per thread between reads (taken, so that a read completing
   // meanwhile on this thread, or on another one with read-ahead, never shares it).
@@ -67,7 +114,7 @@ void CallStream::OnReadDone(bool ok) {
   tasks.reserve(read_batch_.calls_size());
   for (v1::Call& call : *read_batch_.mutable_calls()) {
     CallTask& task = tasks.emplace_back();
-    task.stream = shared_from_this();
+    task.stream = keep;
     task.call = std::move(call);
     task.received = now;
   }
@@ -84,12 +131,13 @@ void CallStream::OnReadDone(bool ok) {
     }
   }
   const bool keep_reading = !finished_;
-  lock.unlock();
-
-  // Adaptive dispatch reads ahead: the next message may arrive, on another thread, while this one
-  // runs its calls inline, so that a call that unexpectedly blocks holds up only the calls read
-  // with it (inline dispatch keeps one message at a time, in order).
+  // Adaptive dispatch reads ahead: if a call run inline here unexpectedly blocks, the completion
+  // drain's standby picks up the next message meanwhile, so that the call holds up only the
+  // calls read with it (inline dispatch keeps one message at a time, in order).
   const bool read_ahead = keep_reading && dispatch_.mode() == Dispatch::kAdaptive;
+  lock.unlock();
+  // The completed read's operation becomes the next read's; without read-ahead it stays counted
+  // until the calls have run, so the stream cannot end under them.
   if (read_ahead) StartNextRead();
 
   // Call by call: a pool task is handed over before the next inline call starts, so that pool
@@ -110,15 +158,15 @@ void CallStream::OnReadDone(bool ok) {
   spare_pooled = std::move(pooled);
   // After inline calls the acknowledgement leaves with their replies, in one message.
   lock.lock();
-  const Next next = DecideLocked();
-  lock.unlock();
-  Start(next);
-  if (keep_reading && !read_ahead) StartNextRead();
+  const bool read_next = keep_reading && !read_ahead && !finished_;
+  if (!read_ahead && !read_next) --operations_;
+  Proceed(lock);
+  if (read_next) StartNextRead();
 }
 
 void CallStream::StartNextRead() {
   read_batch_.Clear();
-  StartRead(&read_batch_);
+  rpc_->Read(&read_batch_, read_tag_.tag());
 }
 
 void CallStream::Execute(CallTask& task, bool flush) {
@@ -194,40 +242,40 @@ void CallStream::Complete(std::uint64_t id, CallOutcome&& outcome, bool flush) {
     pending_bytes_ += ApproximateSize(*reply);
   }
   if (!flush) return;
-  const Next next = DecideLocked();
-  lock.unlock();
-  Start(next);
+  Proceed(lock);
 }
 
 void CallStream::Drain() {
   std::unique_lock lock(mu_);
   draining_ = true;
-  const Next next = DecideLocked();
-  lock.unlock();
-  Start(next);
+  Proceed(lock);
 }
 
 void CallStream::OnWriteDone(bool ok) {
   std::unique_lock lock(mu_);
+  --operations_;
   write_outstanding_ = false;
   if (!ok) MarkBrokenLocked();
-  const Next next = DecideLocked();
-  lock.unlock();
-  Start(next);
+  Proceed(lock);
 }
 
-void CallStream::OnCancel() {
-  std::unique_lock lock(mu_);
-  MarkBrokenLocked();
+void CallStream::Proceed(std::unique_lock<std::mutex>& lock) {
   const Next next = DecideLocked();
+  std::shared_ptr<CallStream> self;
+  if (call_over_ && operations_ == 0 && self_ != nullptr) self = std::move(self_);
   lock.unlock();
-  Start(next);
-}
-
-void CallStream::OnDone() {
-  if (on_done_) on_done_(this);
+  if (next.write) {
+    rpc_->Write(writing_, write_tag_.tag());
+  } else if (next.finish) {
+    rpc_->Finish(next.status, finish_tag_.tag());
+  }
+  if (self == nullptr) return;
+  // Nothing is outstanding and nothing can start any more (Finish was decided, or the call is
+  // gone): the gRPC call goes now, whoever still holds the stream.
+  rpc_.reset();
+  context_.reset();
+  if (hooks_.done) hooks_.done(this);
   // The last reference may be this one; nothing touches members after it goes.
-  std::shared_ptr<CallStream> self = std::move(self_);
 }
 
 void CallStream::MarkBrokenLocked() {
@@ -242,12 +290,13 @@ void CallStream::MarkBrokenLocked() {
 
 CallStream::Next CallStream::DecideLocked() {
   Next next;
-  if (finished_ || write_outstanding_) return next;
+  if (finished_ || write_outstanding_ || !started_) return next;
   if (!broken_ && (pending_.replies_size() > 0 || ack_due_)) {
     TakePendingLocked();
     writing_.set_ack_seq(read_seq_);
     ack_due_ = false;
     write_outstanding_ = true;
+    ++operations_;
     next.write = true;
     return next;
   }
@@ -263,6 +312,7 @@ CallStream::Next CallStream::DecideLocked() {
   }
   finished_ = true;
   abandoned_.store(true, std::memory_order_relaxed);
+  ++operations_;
   next.finish = true;
   return next;
 }
@@ -289,14 +339,6 @@ void CallStream::TakePendingLocked() {
   }
   pending_.mutable_replies()->DeleteSubrange(0, taken);
   pending_bytes_ -= bytes;
-}
-
-void CallStream::Start(const Next& next) {
-  if (next.write) {
-    StartWrite(&writing_);
-  } else if (next.finish) {
-    Finish(next.status);
-  }
 }
 
 }  // namespace racetrack::internal

@@ -1,14 +1,16 @@
-// CallStream: one Calls stream from the gateway (a gRPC callback reactor). It reads CallBatch
-// messages one after another, runs each call inline or hands it to the CallPool (as the
-// DispatchPolicy says, call by call), and writes back everything that
-// is pending whenever no write is outstanding: finished replies plus the ack of the latest read
-// seq. So replies that finish together leave together, and each read is acknowledged with the
-// next write even when the job is slow.
+// CallStream: one Calls stream from the gateway, on the completion-queue API. It reads CallBatch
+// messages one after another, runs each call inline (on the completion drain, which read it) or
+// hands it to the CallPool (as the DispatchPolicy says, call by call), and writes back everything
+// that is pending whenever no write is outstanding: finished replies plus the ack of the latest
+// read seq. So replies that finish together leave together, and each read is acknowledged with
+// the next write even when the job is slow.
 //
-// Ownership: the stream keeps itself alive (self_) until gRPC calls OnDone; pool tasks hold
-// shared references, so a call that finishes after the stream ended only drops its reply.
-// Every gRPC operation is decided under mu_ and started after it is released; Finish is never
-// decided while a write is outstanding, and nothing is started after Finish.
+// Ownership: the stream keeps itself alive (self_) from the moment it asks for a Calls RPC until
+// gRPC is done with it (every operation completed and the call over); then the gRPC call is
+// released at once, while pool tasks that still hold shared references keep only the stream's
+// state, so a call that finishes after the stream ended drops its reply. Every operation is
+// decided under mu_ and started after it is released; Finish is never decided while a write is
+// outstanding, and nothing is started after Finish.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -25,38 +27,44 @@
 #include "dispatch_policy.h"
 #include "racetrack/internal/dispatch.h"
 #include "racetrack/worker/v1/worker.grpc.pb.h"
+#include "racetrack_common/grpc_completion.h"
 
 namespace racetrack::internal {
 
 class JobHost;
 
-class CallStream final : public grpc::ServerBidiReactor<racetrack::worker::v1::CallBatch,
-                                                        racetrack::worker::v1::ReplyBatch>,
-                         public std::enable_shared_from_this<CallStream> {
+class CallStream final : public std::enable_shared_from_this<CallStream> {
  public:
-  using DoneCallback = std::function<void(CallStream*)>;
+  // Called with the stream once a Calls RPC arrived on it (`accepted`), and once gRPC is done
+  // with it (`done`), on the completion drain.
+  struct Hooks {
+    std::function<void(CallStream*)> accepted;  // may call Drain()
+    std::function<void(CallStream*)> done;
+  };
 
-  // Creates a stream that starts reading at once; `on_done` runs when gRPC is done with it.
-  // No ReplyBatch written is larger than about `max_message_bytes`.
-  static std::shared_ptr<CallStream> Open(JobHost& host, CallPool& pool, DispatchPolicy& dispatch,
-                                          std::size_t max_message_bytes, DoneCallback on_done);
+  // Asks gRPC for the next Calls RPC on `queue`, with a new stream that starts reading once the
+  // RPC arrives. No ReplyBatch written is larger than about `max_message_bytes`.
+  static void Listen(racetrack::worker::v1::Worker::AsyncService& service,
+                     grpc::ServerCompletionQueue* queue, JobHost& host, CallPool& pool,
+                     DispatchPolicy& dispatch, std::size_t max_message_bytes, Hooks hooks);
 
   CallStream(JobHost& host, CallPool& pool, DispatchPolicy& dispatch, std::size_t max_message_bytes,
-             DoneCallback on_done);
+             Hooks hooks);
 
-  // Runs the call (on a pool thread, or inline on the reader) and queues its reply; `flush`
+  // Runs the call (on a pool thread, or inline on the drain) and queues its reply; `flush`
   // starts a write if one may start now.
   void Execute(CallTask& task, bool flush = true);
 
   // Ends the stream (status UNAVAILABLE) as soon as every call read so far is answered.
   void Drain();
 
-  void OnReadDone(bool ok) override;
-  void OnWriteDone(bool ok) override;
-  void OnCancel() override;
-  void OnDone() override;
-
  private:
+  using Completion = racetrack_common::Completion;
+  template <void (CallStream::*kOnComplete)(bool)>
+  using Tag = racetrack_common::MemberCompletion<CallStream, kOnComplete>;
+  using Rpc = grpc::ServerAsyncReaderWriter<racetrack::worker::v1::ReplyBatch,
+                                            racetrack::worker::v1::CallBatch>;
+
   // What to start on the stream after mu_ is released.
   struct Next {
     bool write = false;
@@ -64,9 +72,18 @@ class CallStream final : public grpc::ServerBidiReactor<racetrack::worker::v1::C
     grpc::Status status;
   };
 
+  void OnAccepted(bool ok);
+  void OnMetadataSent(bool ok);
+  void OnReadDone(bool ok);
+  void OnWriteDone(bool ok);
+  void OnFinished(bool ok);
+  void OnCallDone(bool ok);
+
   Next DecideLocked();
+  // Decides what to start, releases the lock, starts it, and lets the gRPC call go once nothing
+  // is outstanding and the call is over.
+  void Proceed(std::unique_lock<std::mutex>& lock);
   void TakePendingLocked();
-  void Start(const Next& next);
   void StartNextRead();
   void Complete(std::uint64_t id, CallOutcome&& outcome, bool flush = true);
   void MarkBrokenLocked();
@@ -75,8 +92,18 @@ class CallStream final : public grpc::ServerBidiReactor<racetrack::worker::v1::C
   CallPool& pool_;
   DispatchPolicy& dispatch_;
   const std::size_t max_batch_bytes_;  // payload bytes per ReplyBatch, below the gRPC limit
-  DoneCallback on_done_;
-  std::shared_ptr<CallStream> self_;  // set by Open, released in OnDone
+  Hooks hooks_;
+  std::shared_ptr<CallStream> self_;  // set by Listen, released when gRPC is done with the stream
+
+  // The gRPC call; released (on the completion drain) once gRPC is done with it.
+  std::unique_ptr<grpc::ServerContext> context_ = std::make_unique<grpc::ServerContext>();
+  std::unique_ptr<Rpc> rpc_ = std::make_unique<Rpc>(context_.get());
+  Tag<&CallStream::OnAccepted> accepted_tag_{this};
+  Tag<&CallStream::OnMetadataSent> metadata_tag_{this};
+  Tag<&CallStream::OnReadDone> read_tag_{this};
+  Tag<&CallStream::OnWriteDone> write_tag_{this};
+  Tag<&CallStream::OnFinished> finish_tag_{this};
+  Tag<&CallStream::OnCallDone> done_tag_{this};
 
   // Owned by the outstanding read (one at a time); OnReadDone takes what it needs out of it
   // before starting the next read.
@@ -100,8 +127,11 @@ class CallStream final : public grpc::ServerBidiReactor<racetrack::worker::v1::C
   bool write_outstanding_ = false;
   bool reads_done_ = false;  // the gateway half-closed, or the stream broke
   bool draining_ = false;
-  bool broken_ = false;    // cancelled, or a write failed
-  bool finished_ = false;  // Finish() decided
+  bool broken_ = false;     // cancelled, or a write failed
+  bool finished_ = false;   // Finish() decided
+  bool started_ = false;    // the headers and the first read have started
+  int operations_ = 0;      // operations started and not completed
+  bool call_over_ = false;  // gRPC reported the call done (finished or cancelled)
 };
 
 }  // namespace racetrack::internal

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "call_pool.h"
+#include "completion_drain.h"
 #include "cpp_job_backend.h"
 #include "dispatch_policy.h"
 #include "health_service.h"
@@ -22,6 +23,9 @@
 
 namespace racetrack::internal {
 namespace {
+
+// How long one completion may hold the completion drain before its standby drains too.
+constexpr std::chrono::milliseconds kDrainWatchPeriod{2};
 
 // A numeric gid, or the gid of a group name. False with `error` set when there is none.
 bool ResolveGroup(const std::string& group, gid_t& gid, std::string& error) {
@@ -70,9 +74,10 @@ bool ApplySocketPermissions(const WorkerOptions& options, std::string& error) {
 
 }  // namespace
 
-// Members are destroyed bottom-up: the server before the services it calls, the pool before the
-// streams' JobHost, and the JobHost (which joins the loader thread) before the mutex that the
-// loader's completion callback takes.
+// Members are destroyed bottom-up: the server before the completion drain (gRPC's order), the
+// drain before the services its completions call, the pool before the streams' JobHost, and the
+// JobHost (which joins the loader thread) before the mutex that the loader's completion callback
+// takes.
 struct WorkerServer::Impl {
   Impl(WorkerOptions opts, std::unique_ptr<JobBackend> backend)
       : options(std::move(opts)),
@@ -96,6 +101,7 @@ struct WorkerServer::Impl {
   CallPool pool;
   HealthService health;
   WorkerService worker;
+  std::unique_ptr<CompletionDrain> drain;
   std::unique_ptr<grpc::Server> server;
   int port = 0;
 };
@@ -114,20 +120,26 @@ bool WorkerServer::Start(std::string& error) {
       static_cast<int>(std::min<std::size_t>(impl_->options.max_message_bytes, INT_MAX));
   grpc::ServerBuilder builder;
   builder.AddListeningPort(impl_->options.address, grpc::InsecureServerCredentials(), &impl_->port);
-  builder.RegisterService(&impl_->worker);
-  builder.RegisterService(&impl_->health);
+  builder.RegisterService(impl_->worker.service());
+  builder.RegisterService(impl_->health.service());
   builder.SetMaxReceiveMessageSize(max_bytes);
   builder.SetMaxSendMessageSize(max_bytes);
+  impl_->drain = std::make_unique<CompletionDrain>(builder.AddCompletionQueue(), kDrainWatchPeriod);
   impl_->server = builder.BuildAndStart();
   if (impl_->server == nullptr) {
     error = "cannot serve gRPC on " + impl_->options.address;
+    impl_->drain.reset();
     return false;
   }
   if (!ApplySocketPermissions(impl_->options, error)) {
     impl_->server->Shutdown();
+    impl_->drain->Stop();
     impl_->server.reset();
     return false;
   }
+  impl_->worker.Listen(impl_->drain->queue());
+  impl_->health.Listen(impl_->drain->queue());
+  impl_->drain->Start();
   impl_->host.StartLoading([impl = impl_.get()](LoadState state) { impl->OnLoaded(state); });
   return true;
 }
@@ -153,6 +165,7 @@ void WorkerServer::Shutdown(std::chrono::milliseconds grace) {
   if (impl_->server != nullptr) {
     impl_->server->Shutdown(std::chrono::system_clock::now() + grace);
   }
+  if (impl_->drain != nullptr) impl_->drain->Stop();
   impl_->pool.Stop();
 }
 

@@ -1,36 +1,54 @@
-// Describe, Metrics and the Calls stream registry.
+// Describe, Metrics, Http and the Calls stream registry.
 #include "worker_service.h"
 
 namespace racetrack::internal {
 namespace v1 = racetrack::worker::v1;
 
-grpc::ServerUnaryReactor* WorkerService::Describe(grpc::CallbackServerContext* context,
-                                                  const v1::DescribeRequest* /*request*/,
-                                                  v1::JobDescription* response) {
-  host_.Describe(*response);
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(grpc::Status::OK);
-  return reactor;
+WorkerService::WorkerService(JobHost& host, CallPool& pool, DispatchPolicy& dispatch,
+                             std::size_t max_message_bytes)
+    : host_(host), pool_(pool), dispatch_(dispatch), max_message_bytes_(max_message_bytes) {}
+
+void WorkerService::Listen(grpc::ServerCompletionQueue* queue) {
+  queue_ = queue;
+  describe_.request = [this](grpc::ServerContext* context, v1::DescribeRequest* request,
+                             DescribeRpc::Writer* writer, void* tag) {
+    service_.RequestDescribe(context, request, writer, queue_, queue_, tag);
+  };
+  describe_.serve = [this](DescribeRpc& rpc) {
+    host_.Describe(rpc.response());
+    rpc.Answer(grpc::Status::OK);
+  };
+  metrics_.request = [this](grpc::ServerContext* context, v1::MetricsRequest* request,
+                            MetricsRpc::Writer* writer, void* tag) {
+    service_.RequestMetrics(context, request, writer, queue_, queue_, tag);
+  };
+  // The job's Metrics() runs on the completion drain: it is meant to be quick.
+  metrics_.serve = [this](MetricsRpc& rpc) {
+    host_.CollectMetrics(rpc.response());
+    rpc.Answer(grpc::Status::OK);
+  };
+  http_.request = [this](grpc::ServerContext* context, v1::HttpRequest* request,
+                         HttpRpc::Writer* writer, void* tag) {
+    service_.RequestHttp(context, request, writer, queue_, queue_, tag);
+  };
+  http_.serve = [this](HttpRpc& rpc) { ServeHttp(rpc); };
+  DescribeRpc::Listen(describe_);
+  MetricsRpc::Listen(metrics_);
+  HttpRpc::Listen(http_);
+  ListenForCalls();
 }
 
-// The job's Metrics() runs inline on the gRPC thread: it is meant to be quick.
-grpc::ServerUnaryReactor* WorkerService::Metrics(grpc::CallbackServerContext* context,
-                                                 const v1::MetricsRequest* /*request*/,
-                                                 v1::MetricsReply* response) {
-  host_.CollectMetrics(*response);
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(grpc::Status::OK);
-  return reactor;
+void WorkerService::ListenForCalls() {
+  CallStream::Listen(service_, queue_, host_, pool_, dispatch_, max_message_bytes_,
+                     {.accepted = [this](CallStream* stream) { Accepted(stream); },
+                      .done = [this](CallStream* stream) { Forget(stream); }});
 }
 
-grpc::ServerBidiReactor<v1::CallBatch, v1::ReplyBatch>* WorkerService::Calls(
-    grpc::CallbackServerContext* /*context*/) {
-  std::shared_ptr<CallStream> stream = CallStream::Open(host_, pool_, dispatch_, max_message_bytes_,
-                                                        [this](CallStream* done) { Forget(done); });
+void WorkerService::Accepted(CallStream* stream) {
+  ListenForCalls();
   std::lock_guard lock(mu_);
-  streams_.insert(stream.get());
+  streams_.insert(stream);
   if (draining_) stream->Drain();
-  return stream.get();
 }
 
 void WorkerService::Drain() {
@@ -39,30 +57,26 @@ void WorkerService::Drain() {
   for (CallStream* stream : streams_) stream->Drain();
 }
 
-grpc::ServerUnaryReactor* WorkerService::Http(grpc::CallbackServerContext* context,
-                                              const v1::HttpRequest* request,
-                                              v1::HttpResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+void WorkerService::ServeHttp(HttpRpc& rpc) {
   {
     std::lock_guard lock(mu_);
     ++http_in_flight_;
   }
-  auto answer = [this, reactor, request, response] {
-    const bool served = host_.Http(*request, *response);
-    HttpDone(reactor, served ? grpc::Status::OK
-                             : grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
-                                            "the job serves no HTTP endpoints"));
+  auto answer = [this, &rpc] {
+    const bool served = host_.Http(rpc.request(), rpc.response());
+    HttpDone(rpc, served ? grpc::Status::OK
+                         : grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
+                                        "the job serves no HTTP endpoints"));
   };
   if (!dispatch_.uses_pool()) {
     answer();  // inline dispatch: the pool has no threads
   } else if (!pool_.Submit(std::move(answer))) {
-    HttpDone(reactor, grpc::Status(grpc::StatusCode::UNAVAILABLE, "the worker is shutting down"));
+    HttpDone(rpc, grpc::Status(grpc::StatusCode::UNAVAILABLE, "the worker is shutting down"));
   }
-  return reactor;
 }
 
-void WorkerService::HttpDone(grpc::ServerUnaryReactor* reactor, const grpc::Status& status) {
-  reactor->Finish(status);
+void WorkerService::HttpDone(HttpRpc& rpc, const grpc::Status& status) {
+  rpc.Answer(status);  // the RPC may be gone once this returns
   std::lock_guard lock(mu_);
   --http_in_flight_;
   if (IdleLocked()) idle_.notify_all();

@@ -1,8 +1,9 @@
-// WorkerService: the racetrack.worker.v1.Worker service. Describe and Metrics are answered from
-// the JobHost; each Calls RPC becomes a CallStream; an Http request runs on the call pool (job
-// code may block). The service keeps a registry of open streams so that shutdown can end them
-// once their calls are answered (a long-lived stream would otherwise hold the server's graceful
-// shutdown until its deadline), and counts Http requests in flight for the drain.
+// WorkerService: the racetrack.worker.v1.Worker service, on the completion-queue API. Describe
+// and Metrics are answered from the JobHost on the completion drain; each Calls RPC becomes a
+// CallStream; an Http request runs on the call pool (job code may block). The service keeps a
+// registry of open streams so that shutdown can end them once their calls are answered (a
+// long-lived stream would otherwise hold the server's graceful shutdown until its deadline), and
+// counts Http requests in flight for the drain.
 #pragma once
 
 #include <chrono>
@@ -15,29 +16,20 @@
 #include "dispatch_policy.h"
 #include "job_host.h"
 #include "racetrack/worker/v1/worker.grpc.pb.h"
+#include "unary_rpc.h"
 
 namespace racetrack::internal {
 
-class WorkerService final : public racetrack::worker::v1::Worker::CallbackService {
+class WorkerService {
  public:
   WorkerService(JobHost& host, CallPool& pool, DispatchPolicy& dispatch,
-                std::size_t max_message_bytes)
-      : host_(host), pool_(pool), dispatch_(dispatch), max_message_bytes_(max_message_bytes) {}
+                std::size_t max_message_bytes);
 
-  grpc::ServerUnaryReactor* Describe(grpc::CallbackServerContext* context,
-                                     const racetrack::worker::v1::DescribeRequest* request,
-                                     racetrack::worker::v1::JobDescription* response) override;
+  // What the server builder registers.
+  grpc::Service* service() { return &service_; }
 
-  grpc::ServerUnaryReactor* Metrics(grpc::CallbackServerContext* context,
-                                    const racetrack::worker::v1::MetricsRequest* request,
-                                    racetrack::worker::v1::MetricsReply* response) override;
-
-  grpc::ServerBidiReactor<racetrack::worker::v1::CallBatch, racetrack::worker::v1::ReplyBatch>*
-  Calls(grpc::CallbackServerContext* context) override;
-
-  grpc::ServerUnaryReactor* Http(grpc::CallbackServerContext* context,
-                                 const racetrack::worker::v1::HttpRequest* request,
-                                 racetrack::worker::v1::HttpResponse* response) override;
+  // Starts taking requests from `queue` (once the server has started).
+  void Listen(grpc::ServerCompletionQueue* queue);
 
   // Open streams end once their calls are answered; streams opened later end at once.
   void Drain();
@@ -48,16 +40,31 @@ class WorkerService final : public racetrack::worker::v1::Worker::CallbackServic
   bool WaitIdle(std::chrono::milliseconds timeout);
 
  private:
+  using DescribeRpc =
+      UnaryRpc<racetrack::worker::v1::DescribeRequest, racetrack::worker::v1::JobDescription>;
+  using MetricsRpc =
+      UnaryRpc<racetrack::worker::v1::MetricsRequest, racetrack::worker::v1::MetricsReply>;
+  using HttpRpc = UnaryRpc<racetrack::worker::v1::HttpRequest, racetrack::worker::v1::HttpResponse>;
+
+  void ListenForCalls();
+  void Accepted(CallStream* stream);
   void Forget(CallStream* stream);
-  void HttpDone(grpc::ServerUnaryReactor* reactor, const grpc::Status& status);
+  void ServeHttp(HttpRpc& rpc);
+  void HttpDone(HttpRpc& rpc, const grpc::Status& status);
   bool IdleLocked() const { return streams_.empty() && http_in_flight_ == 0; }
 
   JobHost& host_;
   CallPool& pool_;
   DispatchPolicy& dispatch_;
   const std::size_t max_message_bytes_;
+  racetrack::worker::v1::Worker::AsyncService service_;
+  grpc::ServerCompletionQueue* queue_ = nullptr;  // set by Listen
+  DescribeRpc::Method describe_;
+  MetricsRpc::Method metrics_;
+  HttpRpc::Method http_;
+
   std::mutex mu_;                            // lock order: mu_ before a stream's own mutex
-  std::unordered_set<CallStream*> streams_;  // alive until their OnDone removes them
+  std::unordered_set<CallStream*> streams_;  // accepted, until gRPC is done with them
   std::size_t http_in_flight_ = 0;
   bool draining_ = false;
   std::condition_variable idle_;  // notified when the worker becomes idle (IdleLocked)

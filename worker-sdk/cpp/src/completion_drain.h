@@ -1,0 +1,68 @@
+// CompletionDrain: the worker's gRPC completion queue and the threads that drain it. Every
+// operation of the worker's services completes here: accepting RPCs, the Calls streams' reads
+// and writes, unary answers, health. One thread drains the queue and runs each completion,
+// including the calls a stream runs inline, so a call read is run with no thread hand-off, and
+// no poller role passes between threads on every event (as it does between gRPC's callback
+// threads).
+//
+// A completion that holds that thread (an inline call that unexpectedly blocks) would hold up
+// every stream, health check and reply of the worker. A standby thread watches for it: once the
+// drain thread has been inside one completion for a whole watch period, the standby drains the
+// queue too, until that completion returns. While the worker is idle the standby parks, and the
+// drain thread's next completion wakes it.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+namespace racetrack::internal {
+
+class CompletionDrain {
+ public:
+  CompletionDrain(std::unique_ptr<grpc::ServerCompletionQueue> queue,
+                  std::chrono::microseconds watch_period);
+  ~CompletionDrain();  // Stop()
+  CompletionDrain(const CompletionDrain&) = delete;
+  CompletionDrain& operator=(const CompletionDrain&) = delete;
+
+  grpc::ServerCompletionQueue* queue() { return queue_.get(); }
+
+  // Starts the drain and standby threads.
+  void Start();
+
+  // Shuts the queue down and joins both threads once every operation has completed. Call after
+  // the server's Shutdown (gRPC requires that order). Idempotent.
+  void Stop();
+
+  // How many times the standby took over draining because a completion held the drain thread.
+  std::uint64_t rescues() const { return rescues_.load(std::memory_order_relaxed); }
+
+ private:
+  void Drain();
+  void Standby();
+  // Drains until the completion that was running at `stuck` has returned.
+  void Rescue(std::uint64_t stuck);
+  void Unpark();
+
+  const std::unique_ptr<grpc::ServerCompletionQueue> queue_;
+  const std::chrono::microseconds period_;
+  // Incremented before and after each completion the drain thread runs: odd while one runs.
+  std::atomic<std::uint64_t> progress_{0};
+  std::atomic<bool> parked_{false};
+  std::atomic<std::uint64_t> rescues_{0};
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stopping_ = false;  // guarded by mu_
+  bool stopped_ = false;   // guarded by mu_
+  std::thread drain_;
+  std::thread standby_;
+};
+
+}  // namespace racetrack::internal
