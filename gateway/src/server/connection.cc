@@ -172,9 +172,24 @@ void Connection::Flush() {
     if (close_after_write_ && !busy_) Close();
     return;
   }
+  // Most answers fit in the socket's send buffer and are written here at once. No write request
+  // then, so none of libuv's write-queue upkeep either (it re-arms the socket's epoll entry after
+  // every completed request: one epoll_ctl per answer). What does not fit goes out with uv_write.
+  uv_buf_t buf = uv_buf_init(out_.data(), static_cast<unsigned>(out_.size()));
+  const int written = uv_try_write(stream(), &buf, 1);
+  if (written == static_cast<int>(out_.size())) {
+    out_.clear();
+    if (close_after_write_ && !busy_) Close();
+    return;
+  }
+  if (written < 0 && written != UV_EAGAIN) {
+    Close();
+    return;
+  }
   writing_.swap(out_);
   out_.clear();
-  uv_buf_t buf = uv_buf_init(writing_.data(), static_cast<unsigned>(writing_.size()));
+  if (written > 0) writing_.erase(0, static_cast<std::size_t>(written));
+  buf = uv_buf_init(writing_.data(), static_cast<unsigned>(writing_.size()));
   if (uv_write(&write_req_, stream(), &buf, 1, &Connection::OnWrite) != 0) {
     Close();
     return;

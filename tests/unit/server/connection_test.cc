@@ -598,6 +598,29 @@ TEST_F(ServerConnectionTest, HalfClosedClientGetsAllOfALargeAnswer) {
   });
 }
 
+// An answer larger than the socket's send buffer is written partly at once and the rest as the
+// client reads; every byte arrives once and in order, and the next answer follows it.
+TEST_F(ServerConnectionTest, AnswerLargerThanTheSendBufferArrivesWholeThenTheNext) {
+  std::string big(6 * 1024 * 1024 + 17, '\0');
+  for (std::size_t i = 0; i < big.size(); ++i)
+    big[i] = static_cast<char>('a' + (i * 7 + i / 4099) % 26);
+  handler_.set_policy([&](Connection* conn, http::Request& request) {
+    const std::string body = request.target == "/big" ? big : "small";
+    conn->Respond(http::ResponseHead{200, "text/plain", {}, false}, body);
+  });
+  Serve([&](int port) {
+    TestClient client(port);
+    ASSERT_TRUE(client.Send(Get("/big") + Get("/next")));
+    std::optional<HttpResponse> first = client.Read();
+    ASSERT_TRUE(first);
+    ASSERT_EQ(first->body.size(), big.size());
+    EXPECT_TRUE(first->body == big);
+    std::optional<HttpResponse> second = client.Read();
+    ASSERT_TRUE(second);
+    EXPECT_EQ(second->body, "small");
+  });
+}
+
 // ---- Shutdown ----
 
 TEST_F(ServerConnectionTest, CloseAllWhenIdleClosesIdleNowAndBusyAfterTheResponse) {
