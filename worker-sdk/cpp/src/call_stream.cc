@@ -29,8 +29,9 @@ void CallStream::Listen(v1::Worker::AsyncService& service, grpc::ServerCompletio
                         std::size_t max_message_bytes, Hooks hooks) {
   auto stream =
       std::make_shared<CallStream>(host, pool, dispatch, max_message_bytes, std::move(hooks));
+  std::lock_guard lock(stream->mu_);
   stream->self_ = stream;
-  stream->operations_ = 1;  // the request; nothing else can touch the stream before it completes
+  stream->operations_ = 1;  // the request
   stream->context_->AsyncNotifyWhenDone(stream->done_tag_.tag());
   service.RequestCalls(stream->context_.get(), stream->rpc_.get(), queue, queue,
                        stream->accepted_tag_.tag());
@@ -58,14 +59,14 @@ void CallStream::OnAccepted(bool ok) {
     return;
   }
   // The request's operation becomes the first read's; headers go out at once, so that the
-  // gateway sees the stream established before any reply. A Drain() meanwhile (the hook may
-  // call it) is decided once both have started.
-  ++operations_;
+  // gateway sees the stream established before any reply. The hook runs first, without the
+  // lock (it may call Drain(), which is decided once the headers and the read have started).
   lock.unlock();
   if (hooks_.accepted) hooks_.accepted(this);
+  lock.lock();
+  ++operations_;
   rpc_->SendInitialMetadata(metadata_tag_.tag());
   rpc_->Read(&read_batch_, read_tag_.tag());
-  lock.lock();
   started_ = true;
   Proceed(lock);
 }
@@ -135,10 +136,10 @@ void CallStream::OnReadDone(bool ok) {
   // drain's standby picks up the next message meanwhile, so that the call holds up only the
   // calls read with it (inline dispatch keeps one message at a time, in order).
   const bool read_ahead = keep_reading && dispatch_.mode() == Dispatch::kAdaptive;
-  lock.unlock();
   // The completed read's operation becomes the next read's; without read-ahead it stays counted
   // until the calls have run, so the stream cannot end under them.
-  if (read_ahead) StartNextRead();
+  if (read_ahead) StartNextReadLocked();
+  lock.unlock();
 
   // Call by call: a pool task is handed over before the next inline call starts, so that pool
   // calls overlap the inline ones; each inline call is timed before the next decision.
@@ -158,13 +159,17 @@ void CallStream::OnReadDone(bool ok) {
   spare_pooled = std::move(pooled);
   // After inline calls the acknowledgement leaves with their replies, in one message.
   lock.lock();
-  const bool read_next = keep_reading && !read_ahead && !finished_;
-  if (!read_ahead && !read_next) --operations_;
+  if (!read_ahead) {
+    if (keep_reading && !finished_) {
+      StartNextReadLocked();
+    } else {
+      --operations_;
+    }
+  }
   Proceed(lock);
-  if (read_next) StartNextRead();
 }
 
-void CallStream::StartNextRead() {
+void CallStream::StartNextReadLocked() {
   read_batch_.Clear();
   rpc_->Read(&read_batch_, read_tag_.tag());
 }
@@ -259,16 +264,19 @@ void CallStream::OnWriteDone(bool ok) {
   Proceed(lock);
 }
 
+// Operations start under the lock, so that each completion handler (which takes the lock first)
+// is ordered after its operation's start, also for ThreadSanitizer, which cannot see gRPC's own
+// synchronisation. The completion queue runs no handler inside a start.
 void CallStream::Proceed(std::unique_lock<std::mutex>& lock) {
   const Next next = DecideLocked();
-  std::shared_ptr<CallStream> self;
-  if (call_over_ && operations_ == 0 && self_ != nullptr) self = std::move(self_);
-  lock.unlock();
   if (next.write) {
     rpc_->Write(writing_, write_tag_.tag());
   } else if (next.finish) {
     rpc_->Finish(next.status, finish_tag_.tag());
   }
+  std::shared_ptr<CallStream> self;
+  if (call_over_ && operations_ == 0 && self_ != nullptr) self = std::move(self_);
+  lock.unlock();
   if (self == nullptr) return;
   // Nothing is outstanding and nothing can start any more (Finish was decided, or the call is
   // gone): the gRPC call goes now, whoever still holds the stream.

@@ -9,8 +9,8 @@
 // gRPC is done with it (every operation completed and the call over); then the gRPC call is
 // released at once, while pool tasks that still hold shared references keep only the stream's
 // state, so a call that finishes after the stream ended drops its reply. Every operation is
-// decided under mu_ and started after it is released; Finish is never decided while a write is
-// outstanding, and nothing is started after Finish.
+// decided and started under mu_; Finish is never decided while a write is outstanding, and
+// nothing is started after Finish.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -80,11 +80,11 @@ class CallStream final : public std::enable_shared_from_this<CallStream> {
   void OnCallDone(bool ok);
 
   Next DecideLocked();
-  // Decides what to start, releases the lock, starts it, and lets the gRPC call go once nothing
-  // is outstanding and the call is over.
+  // Decides what to start and starts it, releases the lock, and lets the gRPC call go once
+  // nothing is outstanding and the call is over.
   void Proceed(std::unique_lock<std::mutex>& lock);
   void TakePendingLocked();
-  void StartNextRead();
+  void StartNextReadLocked();
   void Complete(std::uint64_t id, CallOutcome&& outcome, bool flush = true);
   void MarkBrokenLocked();
 

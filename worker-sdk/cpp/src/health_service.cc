@@ -16,6 +16,7 @@ class HealthService::Watcher final {
   explicit Watcher(HealthService& owner) : owner_(owner) {}
 
   void Request() {
+    std::lock_guard lock(mu_);
     context_.AsyncNotifyWhenDone(done_tag_.tag());
     owner_.service_.RequestWatch(&context_, &request_, &writer_, owner_.queue_, owner_.queue_,
                                  accepted_tag_.tag());
@@ -51,6 +52,9 @@ class HealthService::Watcher final {
   using Tag = racetrack_common::MemberCompletion<Watcher, kOnComplete>;
 
   void OnAccepted(bool ok) {
+    {
+      std::lock_guard lock(mu_);  // ordered after Request()
+    }
     if (!ok) {  // the server is shutting down; no call came, so none is reported done
       delete this;
       return;
@@ -80,7 +84,7 @@ class HealthService::Watcher final {
     Advance(lock, /*may_delete=*/true);
   }
 
-  // Starts the next write or the finish, if any, after releasing the lock. Once the call is over
+  // Starts the next write or the finish, if any. Once the call is over
   // and finished here (even a cancelled one) with nothing outstanding, the watcher leaves the
   // registry and is deleted. That state is first reached in a completion (`may_delete`), never
   // under the owner's mutex.
@@ -93,10 +97,10 @@ class HealthService::Watcher final {
       return;
     }
     if (!accepted_ || finished_ || writing_) return;
+    // Operations start under the lock that their completions take first (see CallStream).
     if (end_wanted_) {
       finished_ = true;
       finish_outstanding_ = true;
-      lock.unlock();
       writer_.Finish(grpc::Status::OK, finished_tag_.tag());
       return;
     }
@@ -104,7 +108,6 @@ class HealthService::Watcher final {
     sent_any_ = true;
     writing_ = true;
     response_.set_status(current_);
-    lock.unlock();
     writer_.Write(response_, written_tag_.tag());
   }
 

@@ -8,6 +8,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <functional>
+#include <mutex>
 
 #include "racetrack_common/grpc_completion.h"
 
@@ -25,6 +26,7 @@ class UnaryRpc final : public racetrack_common::Completion {
 
   static void Listen(const Method& method) {
     auto* rpc = new UnaryRpc(method);
+    std::lock_guard lock(rpc->mu_);
     method.request(&rpc->context_, &rpc->request_, &rpc->writer_, rpc->tag());
   }
 
@@ -33,12 +35,20 @@ class UnaryRpc final : public racetrack_common::Completion {
 
   // Sends the response (with an OK status) or the error status. Exactly once per request.
   void Answer(const grpc::Status& status) {
+    // Under the lock that the completion takes too, so that it is ordered after the whole start
+    // (also for ThreadSanitizer, which cannot see gRPC's own synchronisation).
+    std::lock_guard lock(mu_);
     answered_ = true;
     writer_.Finish(response_, status, tag());
   }
 
   void Complete(bool ok) override {
-    if (answered_ || !ok) {  // the answer is sent (or the call is gone), or the server stopped
+    bool over = !ok;  // the server stopped before a request came (or the answer failed)
+    {
+      std::lock_guard lock(mu_);
+      over = over || answered_;
+    }
+    if (over) {
       delete this;
       return;
     }
@@ -55,7 +65,8 @@ class UnaryRpc final : public racetrack_common::Completion {
   Request request_;
   Response response_;
   Writer writer_;
-  bool answered_ = false;  // set before the answer starts; read when it completes
+  std::mutex mu_;
+  bool answered_ = false;  // guarded by mu_
 };
 
 }  // namespace racetrack::internal
