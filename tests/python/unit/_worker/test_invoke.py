@@ -104,3 +104,20 @@ def test_json_as_deep_as_the_gateway_accepts(job_and_invoker):
     outcome = invoker.run(endpoint(job), lambda: json.loads(body), request())
     assert outcome.failure is None
     assert outcome.result_json == '{"value":' + deep + '}'
+
+
+@pytest.mark.parametrize('body', ['{"a": 1}', ' {"a": 1}', '{"a": 1}\n', '\t{"a": [1, {"b": null}]} \r\n',
+                                  ''])
+def test_a_json_text_body_gives_the_arguments_json_loads_gives(job_and_invoker, body):
+    job, invoker = job_and_invoker
+    expected = json.dumps(json.loads(body) if body else {}, separators=(',', ':'))
+    assert invoker.run(endpoint(job), body, request()).result_json == expected
+
+
+@pytest.mark.parametrize('body', ['[1]', '1', '"x"', '{"a": 1} x', '{"a": 1}{}', '\ufeff{"a": 1}', '{"a":'])
+def test_a_json_text_body_that_is_not_one_object_fails_as_with_json_loads(job_and_invoker, body):
+    job, invoker = job_and_invoker
+    with_text = invoker.run(endpoint(job), body, request()).failure
+    with_loads = invoker.run(endpoint(job), lambda: json.loads(body), request()).failure
+    assert with_text is not None
+    assert with_text == with_loads

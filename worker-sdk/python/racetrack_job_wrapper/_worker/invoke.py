@@ -35,7 +35,18 @@ _FAST_RESULTS = (bool, int, str, type(None))
 # The handler's keyword arguments, computed inside the pipeline: a callable that returns them, or
 # the JSON text of an object (perform and aux v1: the request body; '' is {}).
 Kwargs = Callable[[], Any] | str
-_loads = json.loads
+_raw_decode = json.JSONDecoder().raw_decode
+
+
+def _loads(text: str) -> Any:
+    """``json.loads(text)``, without its two regular-expression matches for surrounding whitespace
+    in the usual case of a body that has none. Any other text (whitespace around the value, a BOM,
+    something that is not JSON) goes through ``json.loads``, so values and errors are the same."""
+    try:
+        value, end = _raw_decode(text)
+    except ValueError:
+        return json.loads(text)
+    return value if end == len(text) else json.loads(text)
 
 
 class ProcessExit(Exception):

@@ -1,11 +1,11 @@
 """WorkerServer: the worker process's server (the C++ runtime of native.py) and its main loop.
 
-Threads, all the runtime's but the main one: the completion drain that answers every gRPC
-operation (Describe, Health, Metrics, the Calls streams; quick calls run inline on it) and its
-standby, the call pool that runs the job's other calls and Http requests (config.pool_size
-threads), and the loader that constructs the job. Each takes the GIL only while it runs Python. The main thread waits for SIGTERM/SIGINT, then drains:
-it keeps serving until the gateway has closed its call stream and no Http request is in flight,
-or RACETRACK_WORKER_DRAIN_TIMEOUT_MS has passed, and exits 0.
+Threads, all the runtime's but the main one: the completion drain that answers every gRPC operation
+(Describe, Health, Metrics, the Calls streams; quick calls run inline on it) and its standby, the
+call pool that runs the job's other calls and Http requests (config.pool_size threads), and the
+loader that constructs the job. Each takes the GIL only while it runs Python. The main thread waits
+for SIGTERM/SIGINT, then drains: it keeps serving until the gateway has closed its call stream and
+no Http request is in flight, or RACETRACK_WORKER_DRAIN_TIMEOUT_MS has passed, and exits 0.
 """
 from __future__ import annotations
 
