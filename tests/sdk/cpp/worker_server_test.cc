@@ -510,6 +510,59 @@ TEST_F(WorkerServerTest, AnInlineCallThatBlocksHoldsUpNothingElse) {
   EXPECT_TRUE(blocked.Finish().ok());
 }
 
+// Voluntary context switches of this process's thread named `name` (-1 if there is none).
+long VoluntarySwitches(const std::string& name) {
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream comm(task.path() / "comm");
+    std::string thread;
+    std::getline(comm, thread);
+    if (thread != name) continue;
+    std::ifstream status(task.path() / "status");
+    for (std::string line; std::getline(status, line);) {
+      if (line.rfind("voluntary_ctxt_switches:", 0) == 0) return std::stol(line.substr(24));
+    }
+  }
+  return -1;
+}
+
+// While no job code runs on the completion drain (calls on the pool, or none), its standby parks
+// instead of waking every watch period; inline job code wakes it, and a blocked inline call is
+// still taken over.
+TEST_F(WorkerServerTest, TheStandbyParksWhileNoJobCodeRunsInline) {
+  dispatch_ = Dispatch::kAdaptive;
+  StartReady();
+  struct OpenOnExit {
+    Gate& gate;
+    ~OpenOnExit() { gate.Open(); }
+  } open_on_exit{probe_->release};
+  CallsClient client(*stub_);
+  client.Send({MakeCall(1, R"({"number":7})")});  // the first call runs on the pool
+  ASSERT_TRUE(client.ReadReplies(1));
+
+  // Parked: its switch count stops moving (it would otherwise wake every 2 ms).
+  const auto deadline = std::chrono::steady_clock::now() + kWait;
+  long before = VoluntarySwitches("rt-standby");
+  bool parked = false;
+  while (!parked && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(100));
+    const long now = VoluntarySwitches("rt-standby");
+    parked = now == before;
+    before = now;
+  }
+  ASSERT_TRUE(parked);
+  std::this_thread::sleep_for(milliseconds(200));
+  EXPECT_EQ(VoluntarySwitches("rt-standby"), before);
+
+  client.Send({MakeCall(2, R"({"number":7907})")});  // quick: runs inline from now on
+  ASSERT_TRUE(client.ReadReplies(2));
+  client.Send({MakeCall(3, R"({"number":7,"wait":true})")});
+  ASSERT_TRUE(probe_->WaitCount(&Probe::started, 3));
+  EXPECT_EQ(CheckHealth(), health::HealthCheckResponse::SERVING);
+  probe_->release.Open();
+  ASSERT_TRUE(client.ReadReplies(3));
+  EXPECT_TRUE(client.Finish().ok());
+}
+
 // Every gRPC operation of the worker completes on its own completion drain (one thread, plus a
 // standby that only drains while a completion holds it), not on gRPC's callback threads.
 TEST_F(WorkerServerTest, CompletesOnItsOwnDrainThread) {

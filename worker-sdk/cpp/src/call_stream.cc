@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "completion_drain.h"
 #include "job_host.h"
 #include "racetrack/call_context.h"
 
@@ -24,11 +25,12 @@ std::size_t ApproximateSize(const v1::Reply& reply) {
 
 }  // namespace
 
-void CallStream::Listen(v1::Worker::AsyncService& service, grpc::ServerCompletionQueue* queue,
-                        JobHost& host, CallPool& pool, DispatchPolicy& dispatch,
-                        std::size_t max_message_bytes, Hooks hooks) {
-  auto stream =
-      std::make_shared<CallStream>(host, pool, dispatch, max_message_bytes, std::move(hooks));
+void CallStream::Listen(v1::Worker::AsyncService& service, CompletionDrain& drain, JobHost& host,
+                        CallPool& pool, DispatchPolicy& dispatch, std::size_t max_message_bytes,
+                        Hooks hooks) {
+  auto stream = std::make_shared<CallStream>(drain, host, pool, dispatch, max_message_bytes,
+                                             std::move(hooks));
+  grpc::ServerCompletionQueue* queue = drain.queue();
   std::lock_guard lock(stream->mu_);
   stream->self_ = stream;
   stream->operations_ = 1;  // the request
@@ -37,9 +39,10 @@ void CallStream::Listen(v1::Worker::AsyncService& service, grpc::ServerCompletio
                        stream->accepted_tag_.tag());
 }
 
-CallStream::CallStream(JobHost& host, CallPool& pool, DispatchPolicy& dispatch,
-                       std::size_t max_message_bytes, Hooks hooks)
-    : host_(host),
+CallStream::CallStream(CompletionDrain& drain, JobHost& host, CallPool& pool,
+                       DispatchPolicy& dispatch, std::size_t max_message_bytes, Hooks hooks)
+    : drain_(drain),
+      host_(host),
       pool_(pool),
       dispatch_(dispatch),
       max_batch_bytes_(max_message_bytes > 2 * kBatchHeadroomBytes
@@ -144,12 +147,17 @@ void CallStream::OnReadDone(bool ok) {
   // Call by call: a pool task is handed over before the next inline call starts, so that pool
   // calls overlap the inline ones; each inline call is timed before the next decision.
   if (keep_reading) {
+    bool inline_noted = false;
     for (CallTask& task : tasks) {
       if (!dispatch_.RunInline(task.call.endpoint())) {
         pooled.push_back(std::move(task));
         continue;
       }
       pool_.Submit(pooled);
+      if (!inline_noted) {
+        drain_.JobCodeRuns();
+        inline_noted = true;
+      }
       Execute(task, /*flush=*/false);
     }
     pool_.Submit(pooled);

@@ -31,6 +31,7 @@
 
 namespace racetrack::internal {
 
+class CompletionDrain;
 class JobHost;
 
 class CallStream final : public std::enable_shared_from_this<CallStream> {
@@ -44,12 +45,12 @@ class CallStream final : public std::enable_shared_from_this<CallStream> {
 
   // Asks gRPC for the next Calls RPC on `queue`, with a new stream that starts reading once the
   // RPC arrives. No ReplyBatch written is larger than about `max_message_bytes`.
-  static void Listen(racetrack::worker::v1::Worker::AsyncService& service,
-                     grpc::ServerCompletionQueue* queue, JobHost& host, CallPool& pool,
-                     DispatchPolicy& dispatch, std::size_t max_message_bytes, Hooks hooks);
+  static void Listen(racetrack::worker::v1::Worker::AsyncService& service, CompletionDrain& drain,
+                     JobHost& host, CallPool& pool, DispatchPolicy& dispatch,
+                     std::size_t max_message_bytes, Hooks hooks);
 
-  CallStream(JobHost& host, CallPool& pool, DispatchPolicy& dispatch, std::size_t max_message_bytes,
-             Hooks hooks);
+  CallStream(CompletionDrain& drain, JobHost& host, CallPool& pool, DispatchPolicy& dispatch,
+             std::size_t max_message_bytes, Hooks hooks);
 
   // Runs the call (on a pool thread, or inline on the drain) and queues its reply; `flush`
   // starts a write if one may start now.
@@ -88,6 +89,7 @@ class CallStream final : public std::enable_shared_from_this<CallStream> {
   void Complete(std::uint64_t id, CallOutcome&& outcome, bool flush = true);
   void MarkBrokenLocked();
 
+  CompletionDrain& drain_;
   JobHost& host_;
   CallPool& pool_;
   DispatchPolicy& dispatch_;

@@ -10,8 +10,8 @@ namespace {
 
 using racetrack_common::Completion;
 
-// Quiet watch periods (no completion at all) after which the standby parks.
-constexpr int kQuietPeriodsBeforeParking = 500;
+// Watch periods without job code on the drain after which the standby parks.
+constexpr int kQuietPeriodsBeforeParking = 50;
 
 }  // namespace
 
@@ -50,10 +50,7 @@ void CompletionDrain::Drain() {
   void* tag = nullptr;
   bool ok = false;
   while (queue_->Next(&tag, &ok)) {
-    // Sequentially consistent with parked_: either the standby sees this completion start, or
-    // this thread sees that the standby parked and wakes it.
-    progress_.fetch_add(1);
-    if (parked_.load()) Unpark();
+    progress_.fetch_add(1, std::memory_order_relaxed);
     Completion::Run(tag, ok);
     progress_.fetch_add(1, std::memory_order_release);
   }
@@ -69,35 +66,35 @@ void CompletionDrain::Unpark() {
 
 void CompletionDrain::Standby() {
   pthread_setname_np(pthread_self(), "rt-standby");
-  std::uint64_t seen = progress_.load();
+  std::uint64_t seen = progress_.load(std::memory_order_acquire);
   int quiet = 0;
   std::unique_lock lock(mu_);
   while (!stopping_) {
     wake_.wait_for(lock, period_, [this] { return stopping_; });
     if (stopping_) break;
-    const std::uint64_t now = progress_.load();
-    if (now != seen) {
-      seen = now;
-      quiet = 0;
-      continue;
-    }
-    if (now % 2 == 1) {
+    const std::uint64_t now = progress_.load(std::memory_order_acquire);
+    if (now == seen && now % 2 == 1) {
       // The drain thread has been inside one completion for a whole period.
       lock.unlock();
       rescues_.fetch_add(1, std::memory_order_relaxed);
       Rescue(now);
       lock.lock();
-      seen = progress_.load();
+      seen = progress_.load(std::memory_order_acquire);
       quiet = 0;
       continue;
     }
-    if (++quiet < kQuietPeriodsBeforeParking) continue;
+    seen = now;
+    if (job_code_.exchange(false)) {
+      quiet = 0;
+      continue;
+    }
+    if (now % 2 == 1 || ++quiet < kQuietPeriodsBeforeParking) continue;
     parked_.store(true);
-    if (progress_.load() == now) {
+    if (!job_code_.load()) {
       wake_.wait(lock, [this] { return stopping_ || !parked_.load(); });
     }
     parked_.store(false);
-    seen = progress_.load();
+    seen = progress_.load(std::memory_order_acquire);
     quiet = 0;
   }
 }

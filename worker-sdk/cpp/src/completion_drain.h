@@ -5,11 +5,12 @@
 // no poller role passes between threads on every event (as it does between gRPC's callback
 // threads).
 //
-// A completion that holds that thread (an inline call that unexpectedly blocks) would hold up
-// every stream, health check and reply of the worker. A standby thread watches for it: once the
-// drain thread has been inside one completion for a whole watch period, the standby drains the
-// queue too, until that completion returns. While the worker is idle the standby parks, and the
-// drain thread's next completion wakes it.
+// A completion that holds that thread (job code run inline that unexpectedly blocks) would hold
+// up every stream, health check and reply of the worker. A standby thread watches for it: once
+// the drain thread has been inside one completion for a whole watch period, the standby drains
+// the queue too, until that completion returns. The standby watches only while job code runs on
+// the drain (JobCodeRuns()); after a quiet spell it parks, and the next inline job code wakes it,
+// so a worker whose calls all run on the pool (or that is idle) pays no periodic wake-ups.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -41,6 +42,14 @@ class CompletionDrain {
   // the server's Shutdown (gRPC requires that order). Idempotent.
   void Stop();
 
+  // Called (on a draining thread) before job code runs there: the standby watches from now on.
+  void JobCodeRuns() {
+    // Sequentially consistent with parked_: either the standby sees this before it parks, or
+    // this sees that it parked and wakes it.
+    job_code_.store(true);
+    if (parked_.load()) Unpark();
+  }
+
   // How many times the standby took over draining because a completion held the drain thread.
   std::uint64_t rescues() const { return rescues_.load(std::memory_order_relaxed); }
 
@@ -55,6 +64,7 @@ class CompletionDrain {
   const std::chrono::microseconds period_;
   // Incremented before and after each completion the drain thread runs: odd while one runs.
   std::atomic<std::uint64_t> progress_{0};
+  std::atomic<bool> job_code_{false};  // job code ran on the drain since the standby last looked
   std::atomic<bool> parked_{false};
   std::atomic<std::uint64_t> rescues_{0};
   std::mutex mu_;

@@ -137,7 +137,7 @@ bool WorkerServer::Start(std::string& error) {
     impl_->server.reset();
     return false;
   }
-  impl_->worker.Listen(impl_->drain->queue());
+  impl_->worker.Listen(*impl_->drain);
   impl_->health.Listen(impl_->drain->queue());
   impl_->drain->Start();
   impl_->host.StartLoading([impl = impl_.get()](LoadState state) { impl->OnLoaded(state); });

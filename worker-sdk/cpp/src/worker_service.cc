@@ -8,8 +8,9 @@ WorkerService::WorkerService(JobHost& host, CallPool& pool, DispatchPolicy& disp
                              std::size_t max_message_bytes)
     : host_(host), pool_(pool), dispatch_(dispatch), max_message_bytes_(max_message_bytes) {}
 
-void WorkerService::Listen(grpc::ServerCompletionQueue* queue) {
-  queue_ = queue;
+void WorkerService::Listen(CompletionDrain& drain) {
+  drain_ = &drain;
+  queue_ = drain.queue();
   describe_.request = [this](grpc::ServerContext* context, v1::DescribeRequest* request,
                              DescribeRpc::Writer* writer, void* tag) {
     service_.RequestDescribe(context, request, writer, queue_, queue_, tag);
@@ -24,6 +25,7 @@ void WorkerService::Listen(grpc::ServerCompletionQueue* queue) {
   };
   // The job's Metrics() runs on the completion drain: it is meant to be quick.
   metrics_.serve = [this](MetricsRpc& rpc) {
+    drain_->JobCodeRuns();
     host_.CollectMetrics(rpc.response());
     rpc.Answer(grpc::Status::OK);
   };
@@ -39,7 +41,7 @@ void WorkerService::Listen(grpc::ServerCompletionQueue* queue) {
 }
 
 void WorkerService::ListenForCalls() {
-  CallStream::Listen(service_, queue_, host_, pool_, dispatch_, max_message_bytes_,
+  CallStream::Listen(service_, *drain_, host_, pool_, dispatch_, max_message_bytes_,
                      {.accepted = [this](CallStream* stream) { Accepted(stream); },
                       .done = [this](CallStream* stream) { Forget(stream); }});
 }
@@ -69,6 +71,7 @@ void WorkerService::ServeHttp(HttpRpc& rpc) {
                                         "the job serves no HTTP endpoints"));
   };
   if (!dispatch_.uses_pool()) {
+    drain_->JobCodeRuns();
     answer();  // inline dispatch: the pool has no threads
   } else if (!pool_.Submit(std::move(answer))) {
     HttpDone(rpc, grpc::Status(grpc::StatusCode::UNAVAILABLE, "the worker is shutting down"));

@@ -13,6 +13,7 @@
 
 #include "call_pool.h"
 #include "call_stream.h"
+#include "completion_drain.h"
 #include "dispatch_policy.h"
 #include "job_host.h"
 #include "racetrack/worker/v1/worker.grpc.pb.h"
@@ -28,8 +29,8 @@ class WorkerService {
   // What the server builder registers.
   grpc::Service* service() { return &service_; }
 
-  // Starts taking requests from `queue` (once the server has started).
-  void Listen(grpc::ServerCompletionQueue* queue);
+  // Starts taking requests from the drain's queue (once the server has started).
+  void Listen(CompletionDrain& drain);
 
   // Open streams end once their calls are answered; streams opened later end at once.
   void Drain();
@@ -58,7 +59,8 @@ class WorkerService {
   DispatchPolicy& dispatch_;
   const std::size_t max_message_bytes_;
   racetrack::worker::v1::Worker::AsyncService service_;
-  grpc::ServerCompletionQueue* queue_ = nullptr;  // set by Listen
+  CompletionDrain* drain_ = nullptr;              // set by Listen
+  grpc::ServerCompletionQueue* queue_ = nullptr;  // the drain's
   DescribeRpc::Method describe_;
   MetricsRpc::Method metrics_;
   HttpRpc::Method http_;
