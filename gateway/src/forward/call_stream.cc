@@ -32,6 +32,10 @@ bool CallStream::PrepareWriteLocked() {
   writing_.Clear();
   writing_.Swap(&pending_);
   writing_.set_seq(++sent_seq_);
+  // While the window has room after this message, the gateway does not need its ack at once: the
+  // worker may send it with its next reply, which spares a message (and the window update gRPC
+  // answers every message with) per call that the worker runs on its pool.
+  writing_.set_ack_later(sent_seq_ - acked_seq_ < kWindow);
   write_in_flight_ = true;
   return true;
 }

@@ -127,10 +127,16 @@ class CallsClient {
     return SendWithSeq(++seq_, std::move(calls), std::move(cancel_ids));
   }
 
+  // A message the gateway does not wait for the ack of (its window has room).
+  std::uint64_t SendAckLater(std::vector<v1::Call> calls) {
+    return SendWithSeq(++seq_, std::move(calls), {}, /*ack_later=*/true);
+  }
+
   std::uint64_t SendWithSeq(std::uint64_t seq, std::vector<v1::Call> calls,
-                            std::vector<std::uint64_t> cancel_ids = {}) {
+                            std::vector<std::uint64_t> cancel_ids = {}, bool ack_later = false) {
     v1::CallBatch batch;
     batch.set_seq(seq);
+    batch.set_ack_later(ack_later);
     for (v1::Call& call : calls) *batch.add_calls() = std::move(call);
     for (std::uint64_t id : cancel_ids) batch.add_cancel_ids(id);
     EXPECT_TRUE(stream_->Write(batch));
@@ -583,6 +589,31 @@ TEST_F(WorkerServerTest, CompletesOnItsOwnDrainThread) {
   EXPECT_TRUE(client.Finish().ok());
 }
 
+// A message marked ack_later gets no message of its own for its ack: the ack leaves with the next
+// write, here the immediate ack of a message the gateway waits for, then with the replies.
+TEST_F(WorkerServerTest, AnAckLaterMessageIsAcknowledgedByTheNextWrite) {
+  StartReady();
+  CallsClient client(*stub_);
+  const std::uint64_t first = client.SendAckLater({MakeCall(1, R"({"number":7,"wait":true})")});
+  ASSERT_TRUE(probe_->WaitCount(&Probe::started, 1));  // read, on the pool, no ack sent
+  const std::uint64_t second = client.SendWithSeq(first + 1, {});
+  v1::ReplyBatch ack;
+  ASSERT_TRUE(client.Read(ack));
+  EXPECT_EQ(ack.ack_seq(), second);  // the first message read carries the second's ack
+  EXPECT_EQ(ack.replies_size(), 0);
+
+  const std::uint64_t third = client.SendWithSeq(
+      second + 1, {MakeCall(2, R"({"number":7,"wait":true})")}, {}, /*ack_later=*/true);
+  ASSERT_TRUE(probe_->WaitCount(&Probe::started, 2));
+  probe_->release.Open();
+  v1::ReplyBatch replies;
+  ASSERT_TRUE(client.Read(replies));
+  EXPECT_EQ(replies.ack_seq(), third);
+  EXPECT_GE(replies.replies_size(), 1);
+  ASSERT_TRUE(client.ReadReplies(2));
+  EXPECT_TRUE(client.Finish().ok());
+}
+
 TEST_F(WorkerServerTest, EveryMessageIsAcknowledgedEvenWithSeqZero) {
   StartReady();
   CallsClient client(*stub_);
@@ -711,6 +742,24 @@ TEST_F(WorkerServerTest, ShutdownAnswersInFlightCallsThenEndsStreams) {
   // The idle stream was ended by the drain, not by the 5 s deadline.
   EXPECT_LT(std::chrono::steady_clock::now() - started, seconds(4));
   EXPECT_EQ(client.Finish().error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+// A call still running when the shutdown's grace ends: its stream is cancelled and let go, and
+// the shutdown waits for that before it closes the completion queue (an operation started on a
+// closed queue aborts the process), then for the pool.
+TEST_F(WorkerServerTest, ShutdownPastItsGraceWithACallStillRunning) {
+  StartReady();
+  CallsClient client(*stub_);
+  const std::uint64_t seq = client.Send({MakeCall(1, R"({"number":7,"wait":true})")});
+  ASSERT_TRUE(client.ReadAck(seq));
+  auto shutdown = std::async(std::launch::async, [this] { server_->Shutdown(milliseconds(100)); });
+  v1::ReplyBatch batch;
+  while (client.Read(batch)) {
+  }
+  EXPECT_EQ(client.replies().count(1), 0u);
+  probe_->release.Open();  // the pool's thread can end now
+  shutdown.get();
+  EXPECT_NE(client.Finish().error_code(), grpc::StatusCode::OK);
 }
 
 TEST_F(WorkerServerTest, ServesOnTcpWithAnEphemeralPort) {

@@ -44,11 +44,11 @@ class CallStreamTest : public ::testing::Test {
     stream_ = std::make_unique<CallStream>(link_->worker.get(), link_->queue, std::move(callbacks));
   }
 
-  bool Send(uint64_t id, const std::string& payload) {
+  bool Send(uint64_t id, const std::string& payload, const std::string& endpoint = "/echo") {
     pb::CallBatch outbox;
     pb::Call* call = outbox.add_calls();
     call->set_id(id);
-    call->set_endpoint("/echo");
+    call->set_endpoint(endpoint);
     call->set_payload_json(payload);
     return stream_->Send(&outbox);
   }
@@ -87,6 +87,24 @@ TEST_F(CallStreamTest, CancelBeforeTheStartEndsTheStream) {
   fake_.SetReady();
   Open();
   ASSERT_TRUE(Send(1, "1"));
+  stream_->Cancel();
+  ASSERT_TRUE(WaitFor([&] { return done_; }));
+}
+
+// A message leaves marked ack_later while the window still has room after it: the worker need not
+// acknowledge it at once. The message that fills the window asks for the ack now.
+TEST_F(CallStreamTest, OnlyTheMessageThatFillsTheWindowAsksForItsAckAtOnce) {
+  fake_.SetReady();
+  Open();
+  ASSERT_TRUE(Send(1, "1", "/hold"));  // window 1 of 2: no ack of its own from the fake
+  ASSERT_TRUE(WaitFor([&] { return fake_.batches() == 1; }));
+  ASSERT_TRUE(Send(2, "2", "/hold"));  // fills the window: acknowledged at once
+  ASSERT_TRUE(WaitFor([&] { return fake_.batches() == 2; }));
+  ASSERT_TRUE(Send(3, "3"));  // may leave only after that ack
+  ASSERT_TRUE(WaitFor([&] { return results_.size() == 1; }));
+  EXPECT_EQ(fake_.ack_later_seen(), (std::vector<bool>{true, false, true}));
+  fake_.ReleaseHeld();
+  ASSERT_TRUE(WaitFor([&] { return results_.size() == 3; }));
   stream_->Cancel();
   ASSERT_TRUE(WaitFor([&] { return done_; }));
 }

@@ -8,6 +8,8 @@
 //   "/echo"  the payload back as the result
 //   "/fail"  a job error: 400 ValueError "bad input"
 //   "/hold"  no answer until ReleaseHeld() (then the payload), or the stream ends
+// Each message is acknowledged at once, as the worker runtime does, unless it is marked ack_later
+// and nothing is answered at once: then the ack leaves with the next replies (ReleaseHeld).
 //   "/drop"  the worker ends the whole Calls stream (UNAVAILABLE)
 // Http calls by endpoint:
 //   "/static" 200, content-type text/plain, the request as the body (see HttpEcho)
@@ -121,6 +123,7 @@ class FakeWorker {
     ++release_generation_;
     if (stream_ != nullptr && !held_calls_.empty()) {
       wpb::ReplyBatch batch;
+      batch.set_ack_seq(last_seq_);
       for (const wpb::Call& call : held_calls_) {
         wpb::Reply* reply = batch.add_replies();
         reply->set_id(call.id());
@@ -164,6 +167,10 @@ class FakeWorker {
   }
   int batches() const {
     return Locked([&] { return batches_; });
+  }
+  // The ack_later mark of every message read, in order.
+  std::vector<bool> ack_later_seen() const {
+    return Locked([&] { return ack_later_seen_; });
   }
   bool saw_call(uint64_t id) const {
     auto seen = calls_seen();
@@ -238,6 +245,8 @@ class FakeWorker {
         {
           std::lock_guard<std::mutex> lock(fake_->mu_);
           ++fake_->batches_;
+          fake_->last_seq_ = batch.seq();
+          fake_->ack_later_seen_.push_back(batch.ack_later());
           for (uint64_t id : batch.cancel_ids()) fake_->cancels_seen_.push_back(id);
           for (const wpb::Call& call : batch.calls()) {
             fake_->calls_seen_.push_back(call.id());
@@ -263,6 +272,7 @@ class FakeWorker {
           ended = grpc::Status(grpc::StatusCode::UNAVAILABLE, "the worker dropped the stream");
           break;
         }
+        if (batch.ack_later() && replies.replies_size() == 0) continue;
         std::lock_guard<std::mutex> write_lock(fake_->write_mu_);
         if (!stream->Write(replies)) break;
       }
@@ -350,6 +360,8 @@ class FakeWorker {
   uint64_t release_generation_ = 0;
   grpc::ServerReaderWriter<wpb::ReplyBatch, wpb::CallBatch>* stream_ = nullptr;
   std::vector<wpb::Call> held_calls_;
+  uint64_t last_seq_ = 0;  // of the latest message read
+  std::vector<bool> ack_later_seen_;
   std::vector<wpb::Call> received_;
   std::vector<uint64_t> calls_seen_;
   std::vector<uint64_t> cancels_seen_;

@@ -31,6 +31,7 @@ void CallStream::Listen(v1::Worker::AsyncService& service, CompletionDrain& drai
   auto stream = std::make_shared<CallStream>(drain, host, pool, dispatch, max_message_bytes,
                                              std::move(hooks));
   grpc::ServerCompletionQueue* queue = drain.queue();
+  drain.CallObjectCreated();
   std::lock_guard lock(stream->mu_);
   stream->self_ = stream;
   stream->operations_ = 1;  // the request
@@ -124,7 +125,9 @@ void CallStream::OnReadDone(bool ok) {
   }
   std::unique_lock lock(mu_);
   read_seq_ = read_batch_.seq();
-  ack_due_ = true;
+  // An ack the gateway waits for leaves with the next write (at once when no call runs inline);
+  // one it does not wait for rides with the next reply.
+  if (!read_batch_.ack_later()) ack_due_ = true;
   for (const CallTask& task : tasks) queued_.emplace(task.call.id(), false);
   in_flight_ += tasks.size();
   for (const std::uint64_t id : read_batch_.cancel_ids()) {
@@ -290,6 +293,7 @@ void CallStream::Proceed(std::unique_lock<std::mutex>& lock) {
   // gone): the gRPC call goes now, whoever still holds the stream.
   rpc_.reset();
   context_.reset();
+  drain_.CallObjectDeleted();  // counted since Listen
   if (hooks_.done) hooks_.done(this);
   // The last reference may be this one; nothing touches members after it goes.
 }

@@ -3,7 +3,8 @@
 // hands it to the CallPool (as the DispatchPolicy says, call by call), and writes back everything
 // that is pending whenever no write is outstanding: finished replies plus the ack of the latest
 // read seq. So replies that finish together leave together, and each read is acknowledged with
-// the next write even when the job is slow.
+// the next write even when the job is slow; a message marked ack_later (the gateway's window has
+// room) is acknowledged by the next reply instead of a write of its own.
 //
 // Ownership: the stream keeps itself alive (self_) from the moment it asks for a Calls RPC until
 // gRPC is done with it (every operation completed and the call over); then the gRPC call is
@@ -124,8 +125,8 @@ class CallStream final : public std::enable_shared_from_this<CallStream> {
   // Calls running now -> their cancellation flag (what CurrentCall().cancelled() reads).
   std::unordered_map<std::uint64_t, std::shared_ptr<std::atomic<bool>>> running_;
   std::uint64_t read_seq_ = 0;  // CallBatch.seq of the latest message read
-  bool ack_due_ = false;        // a message was read since the last write started
-  std::size_t in_flight_ = 0;   // calls read and not answered yet
+  bool ack_due_ = false;  // a message whose ack the gateway waits for was read since the last write
+  std::size_t in_flight_ = 0;  // calls read and not answered yet
   bool write_outstanding_ = false;
   bool reads_done_ = false;  // the gateway half-closed, or the stream broke
   bool draining_ = false;

@@ -28,9 +28,10 @@ void CompletionDrain::Start() {
 
 void CompletionDrain::Stop() {
   {
-    std::lock_guard lock(mu_);
+    std::unique_lock lock(mu_);
     if (stopped_) return;
     stopped_ = true;
+    none_left_.wait(lock, [this] { return call_objects_.load(std::memory_order_acquire) == 0; });
     stopping_ = true;
     parked_.store(false);
   }

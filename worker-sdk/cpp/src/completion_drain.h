@@ -39,8 +39,20 @@ class CompletionDrain {
   void Start();
 
   // Shuts the queue down and joins both threads once every operation has completed. Call after
-  // the server's Shutdown (gRPC requires that order). Idempotent.
+  // the server's Shutdown (gRPC requires that order). Waits first until no call object is left
+  // (see CallObjectCreated), as one could still start an operation, which gRPC forbids on a
+  // queue that is shut down. Idempotent.
   void Stop();
+
+  // Every object that holds a gRPC call of this queue (a Calls stream, a unary RPC, a health
+  // watch) counts itself from its creation until it has let the call go.
+  void CallObjectCreated() { call_objects_.fetch_add(1, std::memory_order_relaxed); }
+  void CallObjectDeleted() {
+    if (call_objects_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      std::lock_guard lock(mu_);  // so that Stop() cannot miss the notification
+    }
+    none_left_.notify_all();
+  }
 
   // Called (on a draining thread) before job code runs there: the standby watches from now on.
   void JobCodeRuns() {
@@ -67,12 +79,27 @@ class CompletionDrain {
   std::atomic<bool> job_code_{false};  // job code ran on the drain since the standby last looked
   std::atomic<bool> parked_{false};
   std::atomic<std::uint64_t> rescues_{0};
+  std::atomic<std::int64_t> call_objects_{0};
+  std::condition_variable none_left_;  // call_objects_ reached 0
   std::mutex mu_;
   std::condition_variable wake_;
   bool stopping_ = false;  // guarded by mu_
   bool stopped_ = false;   // guarded by mu_
   std::thread drain_;
   std::thread standby_;
+};
+
+// Counts its owner as a call object of a drain for as long as it lives. Declared before the
+// owner's gRPC members, it goes after them.
+class CallObjectCount {
+ public:
+  explicit CallObjectCount(CompletionDrain& drain) : drain_(drain) { drain_.CallObjectCreated(); }
+  ~CallObjectCount() { drain_.CallObjectDeleted(); }
+  CallObjectCount(const CallObjectCount&) = delete;
+  CallObjectCount& operator=(const CallObjectCount&) = delete;
+
+ private:
+  CompletionDrain& drain_;
 };
 
 }  // namespace racetrack::internal

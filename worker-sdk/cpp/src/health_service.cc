@@ -13,7 +13,7 @@ constexpr char kWorkerServiceName[] = "racetrack.worker.v1.Worker";
 // One Watch stream: writes the latest status whenever it differs from the last one sent.
 class HealthService::Watcher final {
  public:
-  explicit Watcher(HealthService& owner) : owner_(owner) {}
+  explicit Watcher(HealthService& owner) : owner_(owner), counted_(*owner.drain_) {}
 
   void Request() {
     std::lock_guard lock(mu_);
@@ -112,6 +112,7 @@ class HealthService::Watcher final {
   }
 
   HealthService& owner_;
+  CallObjectCount counted_;
   grpc::ServerContext context_;
   health::HealthCheckRequest request_;
   grpc::ServerAsyncWriter<health::HealthCheckResponse> writer_{&context_};
@@ -132,8 +133,10 @@ class HealthService::Watcher final {
   bool call_over_ = false;
 };
 
-void HealthService::Listen(grpc::ServerCompletionQueue* queue) {
-  queue_ = queue;
+void HealthService::Listen(CompletionDrain& drain) {
+  drain_ = &drain;
+  queue_ = drain.queue();
+  check_.drain = &drain;
   check_.request = [this](grpc::ServerContext* context, health::HealthCheckRequest* request,
                           CheckRpc::Writer* writer, void* tag) {
     service_.RequestCheck(context, request, writer, queue_, queue_, tag);

@@ -11,6 +11,7 @@
 #include <string>
 #include <unordered_set>
 
+#include "completion_drain.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "unary_rpc.h"
 
@@ -23,8 +24,8 @@ class HealthService {
   // What the server builder registers.
   grpc::Service* service() { return &service_; }
 
-  // Starts taking requests from `queue` (once the server has started).
-  void Listen(grpc::ServerCompletionQueue* queue);
+  // Starts taking requests from the drain's queue (once the server has started).
+  void Listen(CompletionDrain& drain);
 
   void SetServing(bool serving);
 
@@ -43,7 +44,8 @@ class HealthService {
   void Forget(Watcher* watcher);
 
   grpc::health::v1::Health::AsyncService service_;
-  grpc::ServerCompletionQueue* queue_ = nullptr;  // set by Listen
+  CompletionDrain* drain_ = nullptr;              // set by Listen
+  grpc::ServerCompletionQueue* queue_ = nullptr;  // the drain's
   CheckRpc::Method check_;
 
   std::mutex mu_;  // lock order: mu_ before a watcher's own mutex

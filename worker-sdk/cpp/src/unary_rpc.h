@@ -10,6 +10,7 @@
 #include <functional>
 #include <mutex>
 
+#include "completion_drain.h"
 #include "racetrack_common/grpc_completion.h"
 
 namespace racetrack::internal {
@@ -18,10 +19,12 @@ template <typename Request, typename Response>
 class UnaryRpc final : public racetrack_common::Completion {
  public:
   using Writer = grpc::ServerAsyncResponseWriter<Response>;
-  // One method: how to ask gRPC for its next request, and how to serve one. Outlives its RPCs.
+  // One method: how to ask gRPC for its next request, and how to serve one; the drain whose queue
+  // the requests complete on. Outlives its RPCs.
   struct Method {
     std::function<void(grpc::ServerContext*, Request*, Writer*, void* tag)> request;
     std::function<void(UnaryRpc&)> serve;
+    CompletionDrain* drain = nullptr;
   };
 
   static void Listen(const Method& method) {
@@ -57,10 +60,12 @@ class UnaryRpc final : public racetrack_common::Completion {
   }
 
  private:
-  explicit UnaryRpc(const Method& method) : method_(method), writer_(&context_) {}
+  explicit UnaryRpc(const Method& method)
+      : method_(method), counted_(*method.drain), writer_(&context_) {}
   ~UnaryRpc() = default;
 
   const Method& method_;
+  CallObjectCount counted_;
   grpc::ServerContext context_;
   Request request_;
   Response response_;

@@ -138,7 +138,7 @@ bool WorkerServer::Start(std::string& error) {
     return false;
   }
   impl_->worker.Listen(*impl_->drain);
-  impl_->health.Listen(impl_->drain->queue());
+  impl_->health.Listen(*impl_->drain);
   impl_->drain->Start();
   impl_->host.StartLoading([impl = impl_.get()](LoadState state) { impl->OnLoaded(state); });
   return true;

@@ -11,6 +11,7 @@ WorkerService::WorkerService(JobHost& host, CallPool& pool, DispatchPolicy& disp
 void WorkerService::Listen(CompletionDrain& drain) {
   drain_ = &drain;
   queue_ = drain.queue();
+  describe_.drain = metrics_.drain = http_.drain = &drain;
   describe_.request = [this](grpc::ServerContext* context, v1::DescribeRequest* request,
                              DescribeRpc::Writer* writer, void* tag) {
     service_.RequestDescribe(context, request, writer, queue_, queue_, tag);
