@@ -53,6 +53,12 @@ class Gate {
   bool open_ = false;
 };
 
+// Opens a gate when it goes, so that a failed assertion does not leave a job waiting on it.
+struct GateOpenedOnExit {
+  Gate& gate;
+  ~GateOpenedOnExit() { gate.Open(); }
+};
+
 // What a test shares with its job: a gate for {"wait": true} calls and a count of runs.
 struct Probe {
   Gate release;
@@ -484,19 +490,48 @@ TEST_F(WorkerServerTest, AdaptiveDispatchRunsAnEndpointsFirstCallOnThePool) {
   EXPECT_TRUE(client.Finish().ok());
 }
 
+// Voluntary context switches of this process's thread named `name` (-1 if there is none).
+long VoluntarySwitches(const std::string& name) {
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream comm(task.path() / "comm");
+    std::string thread;
+    std::getline(comm, thread);
+    if (thread != name) continue;
+    std::ifstream status(task.path() / "status");
+    for (std::string line; std::getline(status, line);) {
+      if (line.rfind("voluntary_ctxt_switches:", 0) == 0) return std::stol(line.substr(24));
+    }
+  }
+  return -1;
+}
+
 // Adaptive dispatch runs a call of a quick endpoint inline, on the completion drain. When such a
 // call unexpectedly blocks, the drain's standby takes over: health checks and other streams are
-// still answered meanwhile, and the blocked call answers once it returns.
+// still answered meanwhile, and the blocked call answers once it returns. While no job code runs
+// on the drain (calls on the pool, or none), the standby parks instead of waking every watch
+// period, and the next inline call wakes it.
 TEST_F(WorkerServerTest, AnInlineCallThatBlocksHoldsUpNothingElse) {
   dispatch_ = Dispatch::kAdaptive;
   StartReady();
-  struct OpenOnExit {
-    Gate& gate;
-    ~OpenOnExit() { gate.Open(); }
-  } open_on_exit{probe_->release};
+  const GateOpenedOnExit open_on_exit{probe_->release};
   CallsClient blocked(*stub_);
   blocked.Send({MakeCall(1, R"({"number":7})")});  // the first call runs on the pool
   ASSERT_TRUE(blocked.ReadReplies(1));
+
+  // Parked: its switch count stops moving (it would otherwise wake every 2 ms).
+  const auto deadline = std::chrono::steady_clock::now() + kWait;
+  long before = VoluntarySwitches("rt-standby");
+  bool parked = false;
+  while (!parked && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(100));
+    const long now = VoluntarySwitches("rt-standby");
+    parked = now == before;
+    before = now;
+  }
+  ASSERT_TRUE(parked);
+  std::this_thread::sleep_for(milliseconds(200));
+  EXPECT_EQ(VoluntarySwitches("rt-standby"), before);
+
   blocked.Send({MakeCall(2, R"({"number":7907})")});  // quick: inline from now on
   ASSERT_TRUE(blocked.ReadReplies(2));
   blocked.Send({MakeCall(3, R"({"number":7,"wait":true})")});
@@ -514,59 +549,6 @@ TEST_F(WorkerServerTest, AnInlineCallThatBlocksHoldsUpNothingElse) {
   ASSERT_TRUE(blocked.ReadReplies(3));
   EXPECT_EQ(blocked.replies().at(3).result_json(), "true");
   EXPECT_TRUE(blocked.Finish().ok());
-}
-
-// Voluntary context switches of this process's thread named `name` (-1 if there is none).
-long VoluntarySwitches(const std::string& name) {
-  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
-    std::ifstream comm(task.path() / "comm");
-    std::string thread;
-    std::getline(comm, thread);
-    if (thread != name) continue;
-    std::ifstream status(task.path() / "status");
-    for (std::string line; std::getline(status, line);) {
-      if (line.rfind("voluntary_ctxt_switches:", 0) == 0) return std::stol(line.substr(24));
-    }
-  }
-  return -1;
-}
-
-// While no job code runs on the completion drain (calls on the pool, or none), its standby parks
-// instead of waking every watch period; inline job code wakes it, and a blocked inline call is
-// still taken over.
-TEST_F(WorkerServerTest, TheStandbyParksWhileNoJobCodeRunsInline) {
-  dispatch_ = Dispatch::kAdaptive;
-  StartReady();
-  struct OpenOnExit {
-    Gate& gate;
-    ~OpenOnExit() { gate.Open(); }
-  } open_on_exit{probe_->release};
-  CallsClient client(*stub_);
-  client.Send({MakeCall(1, R"({"number":7})")});  // the first call runs on the pool
-  ASSERT_TRUE(client.ReadReplies(1));
-
-  // Parked: its switch count stops moving (it would otherwise wake every 2 ms).
-  const auto deadline = std::chrono::steady_clock::now() + kWait;
-  long before = VoluntarySwitches("rt-standby");
-  bool parked = false;
-  while (!parked && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(milliseconds(100));
-    const long now = VoluntarySwitches("rt-standby");
-    parked = now == before;
-    before = now;
-  }
-  ASSERT_TRUE(parked);
-  std::this_thread::sleep_for(milliseconds(200));
-  EXPECT_EQ(VoluntarySwitches("rt-standby"), before);
-
-  client.Send({MakeCall(2, R"({"number":7907})")});  // quick: runs inline from now on
-  ASSERT_TRUE(client.ReadReplies(2));
-  client.Send({MakeCall(3, R"({"number":7,"wait":true})")});
-  ASSERT_TRUE(probe_->WaitCount(&Probe::started, 3));
-  EXPECT_EQ(CheckHealth(), health::HealthCheckResponse::SERVING);
-  probe_->release.Open();
-  ASSERT_TRUE(client.ReadReplies(3));
-  EXPECT_TRUE(client.Finish().ok());
 }
 
 // Every gRPC operation of the worker completes on its own completion drain (one thread, plus a
