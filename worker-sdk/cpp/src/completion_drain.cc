@@ -77,7 +77,6 @@ void CompletionDrain::Standby() {
     if (now == seen && now % 2 == 1) {
       // The drain thread has been inside one completion for a whole period.
       lock.unlock();
-      rescues_.fetch_add(1, std::memory_order_relaxed);
       Rescue(now);
       lock.lock();
       seen = progress_.load(std::memory_order_acquire);

@@ -62,9 +62,6 @@ class CompletionDrain {
     if (parked_.load()) Unpark();
   }
 
-  // How many times the standby took over draining because a completion held the drain thread.
-  std::uint64_t rescues() const { return rescues_.load(std::memory_order_relaxed); }
-
  private:
   void Drain();
   void Standby();
@@ -78,7 +75,6 @@ class CompletionDrain {
   std::atomic<std::uint64_t> progress_{0};
   std::atomic<bool> job_code_{false};  // job code ran on the drain since the standby last looked
   std::atomic<bool> parked_{false};
-  std::atomic<std::uint64_t> rescues_{0};
   std::atomic<std::int64_t> call_objects_{0};
   std::condition_variable none_left_;  // call_objects_ reached 0
   std::mutex mu_;

@@ -84,10 +84,9 @@ class HealthService::Watcher final {
     Advance(lock, /*may_delete=*/true);
   }
 
-  // Starts the next write or the finish, if any. Once the call is over
-  // and finished here (even a cancelled one) with nothing outstanding, the watcher leaves the
-  // registry and is deleted. That state is first reached in a completion (`may_delete`), never
-  // under the owner's mutex.
+  // Starts the next write or the finish, if any. Once the call is over and finished here (even a
+  // cancelled one) with nothing outstanding, the watcher leaves the registry and is deleted. That
+  // state is first reached in a completion (`may_delete`), never under the owner's mutex.
   void Advance(std::unique_lock<std::mutex>& lock, bool may_delete) {
     if (call_over_ && finished_ && !writing_ && !finish_outstanding_) {
       if (!may_delete) return;
