@@ -320,6 +320,33 @@ TEST_F(WorkerServerTest, HealthWatchFollowsLoading) {
   context.TryCancel();
 }
 
+// A Watch still open when the worker stops is ended by the shutdown (status OK), which does not
+// wait for its deadline; a Watch of an unknown service says so and stays open meanwhile.
+TEST_F(WorkerServerTest, ShutdownEndsOpenHealthWatches) {
+  StartReady();
+  grpc::ClientContext known_context;
+  known_context.set_deadline(std::chrono::system_clock::now() + kWait);
+  auto known = health_->Watch(&known_context, health::HealthCheckRequest());
+  grpc::ClientContext unknown_context;
+  unknown_context.set_deadline(std::chrono::system_clock::now() + kWait);
+  health::HealthCheckRequest other;
+  other.set_service("no.such.Service");
+  auto unknown = health_->Watch(&unknown_context, other);
+  health::HealthCheckResponse response;
+  ASSERT_TRUE(known->Read(&response));
+  EXPECT_EQ(response.status(), health::HealthCheckResponse::SERVING);
+  ASSERT_TRUE(unknown->Read(&response));
+  EXPECT_EQ(response.status(), health::HealthCheckResponse::SERVICE_UNKNOWN);
+
+  const auto started = std::chrono::steady_clock::now();
+  server_->Shutdown(seconds(5));
+  EXPECT_LT(std::chrono::steady_clock::now() - started, seconds(4));
+  EXPECT_FALSE(known->Read(&response));
+  EXPECT_TRUE(known->Finish().ok());
+  EXPECT_FALSE(unknown->Read(&response));
+  EXPECT_TRUE(unknown->Finish().ok());
+}
+
 TEST_F(WorkerServerTest, UnknownHealthServiceIsNotFound) {
   StartReady();
   grpc::ClientContext context;

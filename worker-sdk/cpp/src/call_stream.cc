@@ -279,12 +279,7 @@ void CallStream::OnWriteDone(bool ok) {
 // is ordered after its operation's start, also for ThreadSanitizer, which cannot see gRPC's own
 // synchronisation. The completion queue runs no handler inside a start.
 void CallStream::Proceed(std::unique_lock<std::mutex>& lock) {
-  const Next next = DecideLocked();
-  if (next.write) {
-    rpc_->Write(writing_, write_tag_.tag());
-  } else if (next.finish) {
-    rpc_->Finish(next.status, finish_tag_.tag());
-  }
+  StartNextLocked();
   std::shared_ptr<CallStream> self;
   if (call_over_ && operations_ == 0 && self_ != nullptr) self = std::move(self_);
   lock.unlock();
@@ -308,33 +303,34 @@ void CallStream::MarkBrokenLocked() {
   for (auto& [id, flag] : running_) flag->store(true, std::memory_order_relaxed);
 }
 
-CallStream::Next CallStream::DecideLocked() {
-  Next next;
-  if (finished_ || write_outstanding_ || !started_) return next;
+// Starts the next operation the stream is due, if any: a write of everything pending, else the
+// Finish once nothing more can be written.
+void CallStream::StartNextLocked() {
+  if (finished_ || write_outstanding_ || !started_) return;
   if (!broken_ && (pending_.replies_size() > 0 || ack_due_)) {
     TakePendingLocked();
     writing_.set_ack_seq(read_seq_);
     ack_due_ = false;
     write_outstanding_ = true;
     ++operations_;
-    next.write = true;
-    return next;
+    rpc_->Write(writing_, write_tag_.tag());
+    return;
   }
   const bool answered = in_flight_ == 0;
+  grpc::Status status;
   if (broken_) {
-    next.status = grpc::Status(grpc::StatusCode::CANCELLED, "the calls stream was cancelled");
+    status = grpc::Status(grpc::StatusCode::CANCELLED, "the calls stream was cancelled");
   } else if (reads_done_ && answered) {
-    next.status = grpc::Status::OK;
+    status = grpc::Status::OK;
   } else if (draining_ && answered) {
-    next.status = grpc::Status(grpc::StatusCode::UNAVAILABLE, "the worker is shutting down");
+    status = grpc::Status(grpc::StatusCode::UNAVAILABLE, "the worker is shutting down");
   } else {
-    return next;
+    return;
   }
   finished_ = true;
   abandoned_.store(true, std::memory_order_relaxed);
   ++operations_;
-  next.finish = true;
-  return next;
+  rpc_->Finish(status, finish_tag_.tag());
 }
 
 // Moves what is pending into writing_: everything (the usual case), or as many replies as fit in

@@ -61,18 +61,10 @@ class CallStream final : public std::enable_shared_from_this<CallStream> {
   void Drain();
 
  private:
-  using Completion = racetrack_common::Completion;
   template <void (CallStream::*kOnComplete)(bool)>
   using Tag = racetrack_common::MemberCompletion<CallStream, kOnComplete>;
   using Rpc = grpc::ServerAsyncReaderWriter<racetrack::worker::v1::ReplyBatch,
                                             racetrack::worker::v1::CallBatch>;
-
-  // What to start on the stream after mu_ is released.
-  struct Next {
-    bool write = false;
-    bool finish = false;
-    grpc::Status status;
-  };
 
   void OnAccepted(bool ok);
   void OnMetadataSent(bool ok);
@@ -81,9 +73,9 @@ class CallStream final : public std::enable_shared_from_this<CallStream> {
   void OnFinished(bool ok);
   void OnCallDone(bool ok);
 
-  Next DecideLocked();
-  // Decides what to start and starts it, releases the lock, and lets the gRPC call go once
-  // nothing is outstanding and the call is over.
+  void StartNextLocked();
+  // Starts what is due, releases the lock, and lets the gRPC call go once nothing is outstanding
+  // and the call is over.
   void Proceed(std::unique_lock<std::mutex>& lock);
   void TakePendingLocked();
   void StartNextReadLocked();
