@@ -1,11 +1,53 @@
-// The call pool's threads: take one task at a time, hand it to its stream.
+// The call pool's threads: take one task at a time, hand it to its stream; one of them at a time
+// runs the busy lane, and an idle one watches a lane call that others wait behind.
 #include "call_pool.h"
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
 
 #include "call_stream.h"
 
 namespace racetrack::internal {
+namespace {
 
-CallPool::CallPool(std::size_t threads) : size_(threads) {
+// How often the calling thread has given up its CPU so far.
+long OwnVoluntarySwitches() {
+  rusage usage{};
+  getrusage(RUSAGE_THREAD, &usage);
+  return usage.ru_nvcsw;
+}
+
+// Whether thread `tid` of this process is asleep now and has given up its CPU more than
+// `waits` times (read from /proc; false when that cannot be read).
+bool ThreadWaits(pid_t tid, long waits) {
+  char path[64];
+  std::snprintf(path, sizeof path, "/proc/self/task/%d/status", static_cast<int>(tid));
+  std::FILE* file = std::fopen(path, "re");
+  if (file == nullptr) return false;
+  char line[256];
+  bool asleep = false;
+  long switches = -1;
+  while (std::fgets(line, sizeof line, file) != nullptr) {
+    if (std::strncmp(line, "State:", 6) == 0) {
+      const char* state = line + 6;
+      while (*state == ' ' || *state == '\t') ++state;
+      asleep = *state == 'S' || *state == 'D';
+    } else if (std::strncmp(line, "voluntary_ctxt_switches:", 24) == 0) {
+      switches = std::strtol(line + 24, nullptr, 10);
+      break;
+    }
+  }
+  std::fclose(file);
+  return asleep && switches > waits;
+}
+
+}  // namespace
+
+CallPool::CallPool(std::size_t threads, DispatchPolicy* policy) : size_(threads), policy_(policy) {
   threads_.reserve(threads);
   for (std::size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { RunThread(); });
 }
@@ -25,6 +67,19 @@ void CallPool::Submit(std::vector<CallTask>& tasks) {
   } else {
     cv_.notify_all();
   }
+}
+
+void CallPool::SubmitLane(std::vector<CallTask>& tasks) {
+  if (tasks.empty()) return;
+  bool wake = false;
+  {
+    std::lock_guard lock(mu_);
+    for (CallTask& task : tasks) lane_.push_back(std::move(task));
+    // A thread to run the lane, or to watch the lane call the tasks now wait behind.
+    wake = !lane_taken_ || LaneNeedsWatchLocked();
+  }
+  tasks.clear();
+  if (wake) cv_.notify_one();
 }
 
 bool CallPool::Submit(std::function<void()> work) {
@@ -52,19 +107,95 @@ void CallPool::Stop() {
 void CallPool::RunThread() {
   std::unique_lock lock(mu_);
   while (true) {
-    cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-    if (queue_.empty()) return;  // stopping, and nothing left to run
-    CallTask task = std::move(queue_.front());
-    queue_.pop_front();
-    lock.unlock();
-    if (task.work) {
-      task.work();
-    } else {
-      task.stream->Execute(task);
+    if (!lane_taken_ && !lane_.empty()) {
+      RunLaneLocked(lock);
+      continue;
     }
-    task = CallTask{};  // release the stream reference outside the pool lock
-    lock.lock();
+    if (!queue_.empty()) {
+      CallTask task = std::move(queue_.front());
+      queue_.pop_front();
+      lock.unlock();
+      if (task.work) {
+        task.work();
+      } else {
+        task.stream->Execute(task);
+      }
+      task = CallTask{};  // release the stream reference outside the pool lock
+      lock.lock();
+      continue;
+    }
+    // Stopping, and nothing left to run (a lane still running is its thread's to finish).
+    if (stopping_) return;
+    if (LaneNeedsWatchLocked()) {
+      WatchLaneLocked(lock);
+      continue;
+    }
+    cv_.wait(lock);
   }
+}
+
+void CallPool::RunLaneLocked(std::unique_lock<std::mutex>& lock) {
+  lane_taken_ = true;
+  lane_tid_ = gettid();
+  while (!lane_.empty()) {
+    CallTask task = std::move(lane_.front());
+    lane_.pop_front();
+    if (policy_ != nullptr && !policy_->InLane(task.call.endpoint())) {
+      task.placement = Placement::kPool;  // its endpoint left the lane: it overlaps again
+      queue_.push_back(std::move(task));
+      cv_.notify_one();
+      continue;
+    }
+    ++lane_call_;
+    lane_running_ = true;
+    lane_waits_ = OwnVoluntarySwitches();
+    lane_endpoint_ = task.call.endpoint();
+    const Clock::duration typical =
+        policy_ != nullptr ? policy_->Typical(lane_endpoint_) : Clock::duration{};
+    const Clock::time_point now = Clock::now();
+    lane_check_step_ = std::clamp<Clock::duration>(typical, kFirstLaneCheck, kLongestLaneCheck);
+    lane_check_at_ = now + lane_check_step_;
+    lane_patience_at_ =
+        now + std::clamp<Clock::duration>(typical * 8, kShortestPatience, kLongestPatience);
+    if (LaneNeedsWatchLocked()) cv_.notify_one();
+    lock.unlock();
+    task.stream->Execute(task);
+    task = CallTask{};
+    lock.lock();
+    lane_running_ = false;
+  }
+  lane_taken_ = false;
+}
+
+void CallPool::WatchLaneLocked(std::unique_lock<std::mutex>& lock) {
+  watching_ = true;
+  const std::uint64_t call = lane_call_;
+  const Clock::time_point at = lane_check_at_;
+  cv_.wait_until(lock, at);
+  watching_ = false;
+  const bool due = lane_running_ && lane_call_ == call && !lane_.empty() && Clock::now() >= at;
+  if (!due) {
+    // Woken for other work (or the call ended): whoever is idle takes over the watch.
+    if (LaneNeedsWatchLocked() && !queue_.empty()) cv_.notify_one();
+    return;
+  }
+  const Clock::time_point now = Clock::now();
+  const bool waits = ThreadWaits(lane_tid_, lane_waits_);
+  const bool patient = policy_ != nullptr && policy_->OthersRunning() && now < lane_patience_at_;
+  if (!waits || patient) {
+    lane_check_step_ = std::min<Clock::duration>(lane_check_step_ * 2, kLongestLaneCheck);
+    lane_check_at_ =
+        std::min(now + lane_check_step_, waits ? lane_patience_at_ : Clock::time_point::max());
+    return;
+  }
+  // The lane call waits: what queued behind it overlaps instead.
+  if (policy_ != nullptr) policy_->LaneCallWaits(lane_endpoint_);
+  for (CallTask& task : lane_) {
+    task.placement = Placement::kPool;
+    queue_.push_back(std::move(task));
+  }
+  lane_.clear();
+  cv_.notify_all();
 }
 
 }  // namespace racetrack::internal

@@ -112,10 +112,13 @@ void CallStream::OnReadDone(bool ok) {
   // meanwhile on this thread, or on another one with read-ahead, never shares it).
   thread_local std::vector<CallTask> spare_tasks;
   thread_local std::vector<CallTask> spare_pooled;
+  thread_local std::vector<CallTask> spare_laned;
   std::vector<CallTask> tasks = std::move(spare_tasks);
   std::vector<CallTask> pooled = std::move(spare_pooled);
+  std::vector<CallTask> laned = std::move(spare_laned);
   tasks.clear();
   pooled.clear();
+  laned.clear();
   tasks.reserve(read_batch_.calls_size());
   for (v1::Call& call : *read_batch_.mutable_calls()) {
     CallTask& task = tasks.emplace_back();
@@ -152,11 +155,17 @@ void CallStream::OnReadDone(bool ok) {
   if (keep_reading) {
     bool inline_noted = false;
     for (CallTask& task : tasks) {
-      if (!dispatch_.RunInline(task.call.endpoint())) {
+      task.placement = dispatch_.Place(task.call.endpoint());
+      if (task.placement == Placement::kPool) {
         pooled.push_back(std::move(task));
         continue;
       }
+      if (task.placement == Placement::kLane) {
+        laned.push_back(std::move(task));
+        continue;
+      }
       pool_.Submit(pooled);
+      pool_.SubmitLane(laned);
       if (!inline_noted) {
         drain_.JobCodeRuns();
         inline_noted = true;
@@ -164,10 +173,12 @@ void CallStream::OnReadDone(bool ok) {
       Execute(task, /*flush=*/false);
     }
     pool_.Submit(pooled);
+    pool_.SubmitLane(laned);
   }
   tasks.clear();  // releases the stream references of the calls that ran inline
   spare_tasks = std::move(tasks);
   spare_pooled = std::move(pooled);
+  spare_laned = std::move(laned);
   // After inline calls the acknowledgement leaves with their replies, in one message.
   lock.lock();
   if (!read_ahead) {
@@ -225,10 +236,18 @@ void CallStream::Execute(CallTask& task, bool flush) {
     return;
   }
   const Clock::time_point started = Clock::now();
-  CallOutcome outcome = host_.Invoke(call, context);
+  // With the busy lane on, the job code of calls off the reading thread counts its waits.
+  const bool count_waits = dispatch_.busy_lane() && task.placement != Placement::kInline;
+  DispatchPolicy::CallMark mark;
+  if (dispatch_.busy_lane()) mark = dispatch_.Begin(task.placement);
+  CallOutcome outcome = host_.Invoke(call, context, count_waits);
+  const bool alone = dispatch_.busy_lane() && dispatch_.End(mark);
   dispatch_.Record(call.endpoint(), outcome.job_time.count() >= 0
                                         ? outcome.job_time
                                         : std::chrono::nanoseconds(Clock::now() - started));
+  if (count_waits) {
+    dispatch_.RecordWaits(call.endpoint(), task.placement, outcome.job_waits, alone);
+  }
   Complete(call.id(), std::move(outcome), flush);
 }
 

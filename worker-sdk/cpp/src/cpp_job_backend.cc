@@ -116,7 +116,8 @@ void CppJobBackend::CollectMetrics(v1::MetricsReply& out) {
   }
 }
 
-CallOutcome CppJobBackend::Invoke(const v1::Call& call, const CallContext& context) {
+CallOutcome CppJobBackend::Invoke(const v1::Call& call, const CallContext& context,
+                                  bool /*count_waits*/) {
   CallScope scope(context);
   return InvokeJob(*job_, call.endpoint(), call.payload_json(), auxiliary_);
 }

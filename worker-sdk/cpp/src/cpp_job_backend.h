@@ -19,7 +19,8 @@ class CppJobBackend final : public JobBackend {
   std::string InitError() const override { return init_error_; }
   void Describe(LoadState state, racetrack::worker::v1::JobDescription& out) const override;
   void CollectMetrics(racetrack::worker::v1::MetricsReply& out) override;
-  CallOutcome Invoke(const racetrack::worker::v1::Call& call, const CallContext& context) override;
+  CallOutcome Invoke(const racetrack::worker::v1::Call& call, const CallContext& context,
+                     bool count_waits) override;
 
  private:
   void BuildDescription();

@@ -1,48 +1,123 @@
-// The adaptive inline/pool decision.
+// The adaptive inline/pool decision, and the busy lane.
 #include "dispatch_policy.h"
 
 #include <algorithm>
 
 namespace racetrack::internal {
 
-DispatchPolicy::DispatchPolicy(Dispatch mode, std::chrono::microseconds inline_limit)
+DispatchPolicy::DispatchPolicy(Dispatch mode, std::chrono::microseconds inline_limit,
+                               bool busy_lane)
     : mode_(mode),
-      limit_ns_(std::chrono::duration_cast<std::chrono::nanoseconds>(inline_limit).count()) {}
+      limit_ns_(std::chrono::duration_cast<std::chrono::nanoseconds>(inline_limit).count()),
+      busy_lane_(busy_lane && mode == Dispatch::kAdaptive) {}
 
-bool DispatchPolicy::RunInline(std::string_view endpoint) {
+Placement DispatchPolicy::Place(std::string_view endpoint) {
   switch (mode_) {
     case Dispatch::kInline:
-      return true;
+      return Placement::kInline;
     case Dispatch::kPool:
-      return false;
+      return Placement::kPool;
     case Dispatch::kAdaptive:
       break;
   }
   std::lock_guard lock(mu_);
-  const auto found = typical_ns_.find(endpoint);
+  const auto found = endpoints_.find(endpoint);
   // An endpoint not seen yet starts on the pool: its first call may block, and inline it would
   // hold up every call read with it.
-  return found != typical_ns_.end() && found->second < limit_ns_;
+  if (found == endpoints_.end()) return Placement::kPool;
+  const Endpoint& state = found->second;
+  if (state.typical_ns < limit_ns_) return Placement::kInline;
+  return state.in_lane ? Placement::kLane : Placement::kPool;
+}
+
+bool DispatchPolicy::InLane(std::string_view endpoint) {
+  std::lock_guard lock(mu_);
+  const auto found = endpoints_.find(endpoint);
+  return found != endpoints_.end() && found->second.in_lane;
 }
 
 void DispatchPolicy::Record(std::string_view endpoint, std::chrono::nanoseconds duration) {
   if (mode_ != Dispatch::kAdaptive) return;
   const std::int64_t ns = std::max<std::int64_t>(0, duration.count());
   std::lock_guard lock(mu_);
-  auto found = typical_ns_.find(endpoint);
-  if (found == typical_ns_.end()) {
-    typical_ns_.emplace(std::string(endpoint), ns);
+  auto found = endpoints_.find(endpoint);
+  if (found == endpoints_.end()) {
+    endpoints_.emplace(std::string(endpoint), Endpoint{}).first->second.typical_ns = ns;
     return;
   }
-  std::int64_t& typical = found->second;
+  std::int64_t& typical = found->second.typical_ns;
   // A slow call moves the endpoint to the pool at once; quick ones bring it back gradually.
   typical = ns >= limit_ns_ ? std::max(typical, ns) : typical - typical / 8 + ns / 8;
 }
 
+DispatchPolicy::CallMark DispatchPolicy::Begin(Placement where) {
+  CallMark mark;
+  mark.lane = where == Placement::kLane;
+  if (mark.lane) {
+    mark.started = others_started_.load(std::memory_order_acquire);
+    mark.clear = others_running_.load(std::memory_order_acquire) == 0;
+  } else {
+    others_started_.fetch_add(1, std::memory_order_acq_rel);
+    others_running_.fetch_add(1, std::memory_order_acq_rel);
+  }
+  return mark;
+}
+
+bool DispatchPolicy::End(const CallMark& mark) {
+  if (!mark.lane) {
+    others_running_.fetch_sub(1, std::memory_order_acq_rel);
+    return false;
+  }
+  return mark.clear && others_started_.load(std::memory_order_acquire) == mark.started;
+}
+
+void DispatchPolicy::RecordWaits(std::string_view endpoint, Placement where, long waits, bool alone,
+                                 Clock::time_point now) {
+  if (!busy_lane_ || waits < 0 || where == Placement::kInline) return;
+  std::lock_guard lock(mu_);
+  const auto found = endpoints_.find(endpoint);
+  if (found == endpoints_.end()) return;
+  Endpoint& state = found->second;
+  if (!state.in_lane) {
+    // A pool call that never waited: the endpoint computes. Its next calls take the lane.
+    if (where == Placement::kPool && waits == 0 && now >= state.next_entry &&
+        state.typical_ns >= limit_ns_) {
+      state.in_lane = true;
+      state.waited_share = 0;
+      state.steady_calls = 0;
+    }
+    return;
+  }
+  // A pool call queued before it entered, or a lane call that shared the lock: no evidence.
+  if (where != Placement::kLane || !alone) return;
+  state.waited_share = state.waited_share * 0.75 + (waits > 0 ? 0.25 : 0.0);
+  if (state.waited_share >= 0.5) {
+    LeaveLaneLocked(state, now);
+    return;
+  }
+  if (waits > 0) {
+    state.steady_calls = 0;
+  } else if (++state.steady_calls >= kSteadyLaneCalls) {
+    state.backoff = kFirstBackoff;
+  }
+}
+
+void DispatchPolicy::LaneCallWaits(std::string_view endpoint, Clock::time_point now) {
+  std::lock_guard lock(mu_);
+  const auto found = endpoints_.find(endpoint);
+  if (found != endpoints_.end() && found->second.in_lane) LeaveLaneLocked(found->second, now);
+}
+
+void DispatchPolicy::LeaveLaneLocked(Endpoint& state, Clock::time_point now) {
+  state.in_lane = false;
+  state.next_entry = now + state.backoff;
+  state.backoff = std::min<Clock::duration>(state.backoff * 2, kLongestBackoff);
+}
+
 std::chrono::nanoseconds DispatchPolicy::Typical(std::string_view endpoint) {
   std::lock_guard lock(mu_);
-  const auto found = typical_ns_.find(endpoint);
-  return std::chrono::nanoseconds(found == typical_ns_.end() ? 0 : found->second);
+  const auto found = endpoints_.find(endpoint);
+  return std::chrono::nanoseconds(found == endpoints_.end() ? 0 : found->second.typical_ns);
 }
 
 }  // namespace racetrack::internal

@@ -70,9 +70,9 @@ CallOutcome JobHost::NotReady() const {
                       "the job failed to initialize: " + init_error_);
 }
 
-CallOutcome JobHost::Invoke(const v1::Call& call, const CallContext& context) {
+CallOutcome JobHost::Invoke(const v1::Call& call, const CallContext& context, bool count_waits) {
   if (state() != LoadState::kReady) return NotReady();
-  return backend_->Invoke(call, context);
+  return backend_->Invoke(call, context, count_waits);
 }
 
 bool JobHost::Http(const v1::HttpRequest& request, v1::HttpResponse& response) {

@@ -37,7 +37,8 @@ class JobHost {
   void CollectMetrics(racetrack::worker::v1::MetricsReply& out);
 
   // Runs one call; 503 "JobNotReady" unless the job is loaded. Safe from any thread.
-  CallOutcome Invoke(const racetrack::worker::v1::Call& call, const CallContext& context);
+  CallOutcome Invoke(const racetrack::worker::v1::Call& call, const CallContext& context,
+                     bool count_waits = false);
 
   // Answers an HTTP-shaped request; false when the job serves none. 503 unless loaded.
   bool Http(const racetrack::worker::v1::HttpRequest& request,

@@ -61,14 +61,21 @@ WorkerOptions OptionsFromEnvironment() {
       "RACETRACK_WORKER_DRAIN_TIMEOUT_MS", static_cast<std::size_t>(kDefaultDrainTimeout.count())));
   if (const char* inline_calls = std::getenv("RACETRACK_WORKER_INLINE"); inline_calls != nullptr) {
     const std::string_view v(inline_calls);
-    options.dispatch = v == "1" || v == "true" || v == "yes" ? Dispatch::kInline : Dispatch::kPool;
+    options.dispatch = IsYes(v) ? Dispatch::kInline : Dispatch::kPool;
   }
   if (const char* dispatch = std::getenv("RACETRACK_WORKER_DISPATCH"); dispatch != nullptr) {
     ParseDispatch(dispatch, options.dispatch);
   }
   options.inline_limit = std::chrono::microseconds(SizeFromEnv(
       "RACETRACK_WORKER_INLINE_LIMIT_US", static_cast<std::size_t>(kDefaultInlineLimit.count())));
+  if (const char* lane = std::getenv("RACETRACK_WORKER_BUSY_LANE"); lane != nullptr) {
+    options.busy_lane = IsYes(lane);
+  }
   return options;
+}
+
+bool IsYes(std::string_view text) {
+  return text == "1" || text == "true" || text == "yes" || text == "on";
 }
 
 namespace {
@@ -139,6 +146,8 @@ std::string UsageText(const char* program) {
          "for jobs that answer in microseconds),\n"
          "RACETRACK_WORKER_DISPATCH=pool|inline|adaptive (adaptive: inline while an endpoint's\n"
          "calls take less than RACETRACK_WORKER_INLINE_LIMIT_US, default 500, else the pool),\n"
+         "RACETRACK_WORKER_BUSY_LANE=1 (adaptive: run CPU-bound calls one at a time, in order;\n"
+         "for a job whose code holds one lock; the Python SDK's default),\n"
          "RACETRACK_MAX_MESSAGE_BYTES (gRPC message limit; default 64 MiB),\n"
          "RACETRACK_WORKER_SOCKET_MODE (octal mode of a unix socket; default 0660),\n"
          "RACETRACK_WORKER_SOCKET_GROUP (gid or group name of a unix socket),\n"

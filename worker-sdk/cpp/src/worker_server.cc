@@ -83,8 +83,8 @@ struct WorkerServer::Impl {
       : options(std::move(opts)),
         threads(options.dispatch == Dispatch::kInline ? 1 : EffectiveThreads(options.threads)),
         host(std::move(backend), static_cast<std::uint32_t>(threads)),
-        dispatch(options.dispatch, options.inline_limit),
-        pool(dispatch.uses_pool() ? threads : 0),
+        dispatch(options.dispatch, options.inline_limit, options.busy_lane),
+        pool(dispatch.uses_pool() ? threads : 0, &dispatch),
         worker(host, pool, dispatch, options.max_message_bytes) {}
 
   void OnLoaded(LoadState state) {

@@ -54,6 +54,8 @@ class NativeServer {
         std::getenv("RACETRACK_WORKER_INLINE") == nullptr) {
       options_.dispatch = Dispatch::kAdaptive;
     }
+    // One interpreter runs one call's Python at a time: CPU-bound calls take the busy lane.
+    if (std::getenv("RACETRACK_WORKER_BUSY_LANE") == nullptr) options_.busy_lane = true;
     if (!dispatch.empty() && !internal::ParseDispatch(dispatch, options_.dispatch)) {
       throw std::invalid_argument("unknown dispatch (pool, inline or adaptive): " + dispatch);
     }

@@ -1,6 +1,8 @@
 // The Python job behind the C++ worker runtime: the GIL is held only inside these methods.
 #include "python_backend.h"
 
+#include <sys/resource.h>
+
 #include <pybind11/stl.h>
 #include <spdlog/spdlog.h>
 
@@ -16,6 +18,13 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 constexpr std::size_t kMaxInterned = 256;
+
+// How often the calling thread has given up its CPU so far.
+long VoluntarySwitches() {
+  rusage usage{};
+  getrusage(RUSAGE_THREAD, &usage);
+  return usage.ru_nvcsw;
+}
 
 internal::CallOutcome Failed(int status, std::string type, std::string message) {
   return internal::ErrorOutcome(status, std::move(type), std::move(message));
@@ -132,9 +141,11 @@ void PythonBackend::CollectMetrics(v1::MetricsReply& out) {
   }
 }
 
-internal::CallOutcome PythonBackend::Invoke(const v1::Call& call, const CallContext& context) {
+internal::CallOutcome PythonBackend::Invoke(const v1::Call& call, const CallContext& context,
+                                            bool count_waits) {
   Gil gil;
   const Clock::time_point started = Clock::now();
+  const long waits_before = count_waits ? VoluntarySwitches() : 0;
   internal::CallOutcome outcome;
   try {
     py::object deadline = py::none();
@@ -160,6 +171,7 @@ internal::CallOutcome PythonBackend::Invoke(const v1::Call& call, const CallCont
         Failed(500, "WorkerError", std::string("the Python worker answered badly: ") + e.what());
   }
   outcome.job_time = Clock::now() - started;
+  if (count_waits) outcome.job_waits = VoluntarySwitches() - waits_before;
   return outcome;
 }
 

@@ -31,7 +31,8 @@ class PythonBackend final : public internal::JobBackend {
   std::string InitError() const override { return init_error_; }
   void Describe(internal::LoadState state, v1::JobDescription& out) const override;
   void CollectMetrics(v1::MetricsReply& out) override;
-  internal::CallOutcome Invoke(const v1::Call& call, const CallContext& context) override;
+  internal::CallOutcome Invoke(const v1::Call& call, const CallContext& context,
+                               bool count_waits) override;
   bool Http(const v1::HttpRequest& request, v1::HttpResponse& response) override;
 
  private:

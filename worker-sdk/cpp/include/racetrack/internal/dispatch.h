@@ -23,6 +23,9 @@ struct CallOutcome {
   // How long the call kept the job busy, when the backend measured it itself (the Python one
   // leaves out its wait for the GIL); negative: the runtime times the whole call.
   std::chrono::nanoseconds job_time{-1};
+  // How often the job code gave up its thread's CPU (voluntary context switches: sleeps, I/O,
+  // locks), when the runtime asked the backend to count; negative otherwise.
+  long job_waits = -1;
 };
 
 // The job's auxiliary endpoints by normalised path (leading slash added).

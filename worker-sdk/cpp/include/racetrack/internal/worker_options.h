@@ -1,7 +1,7 @@
 // How a worker process is configured: its listen address, pool size and message size limit, from
 // the environment (RACETRACK_WORKER_ADDRESS, RACETRACK_WORKER_THREADS,
 // RACETRACK_MAX_MESSAGE_BYTES, RACETRACK_WORKER_INLINE, RACETRACK_WORKER_DISPATCH,
-// RACETRACK_WORKER_INLINE_LIMIT_US, RACETRACK_WORKER_SOCKET_MODE,
+// RACETRACK_WORKER_INLINE_LIMIT_US, RACETRACK_WORKER_BUSY_LANE, RACETRACK_WORKER_SOCKET_MODE,
 // RACETRACK_WORKER_SOCKET_GROUP, RACETRACK_WORKER_DRAIN_TIMEOUT_MS) and the command line
 // (--address ADDR, --help). Internal to the SDK; exposed for tests.
 #pragma once
@@ -39,6 +39,9 @@ struct WorkerOptions {
   std::size_t threads = 0;                // call pool size; 0: max(2, hardware threads)
   Dispatch dispatch = Dispatch::kPool;
   std::chrono::microseconds inline_limit = kDefaultInlineLimit;  // for Dispatch::kAdaptive
+  // For Dispatch::kAdaptive: busy (CPU-bound) endpoints run one call at a time, in order, for a
+  // job whose code runs one thread at a time (dispatch_policy.h). The Python SDK turns it on.
+  bool busy_lane = false;
   std::size_t max_message_bytes = kDefaultMaxMessageBytes;
   mode_t socket_mode = kDefaultSocketMode;  // applied to a "unix:" socket file once bound
   std::string socket_group;                 // gid or group name for the socket; "": unchanged
@@ -47,7 +50,11 @@ struct WorkerOptions {
 };
 
 // Options from the environment; malformed numbers (and modes) fall back to the defaults.
+// RACETRACK_WORKER_BUSY_LANE: "1", "true", "yes" or "on" turn the lane on, anything else off.
 WorkerOptions OptionsFromEnvironment();
+
+// Whether `text` (an environment value) says yes: "1", "true", "yes", "on".
+bool IsYes(std::string_view text);
 
 // "pool", "inline" or "adaptive"; false for anything else.
 bool ParseDispatch(std::string_view text, Dispatch& dispatch);
