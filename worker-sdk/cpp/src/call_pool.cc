@@ -153,7 +153,7 @@ void CallPool::RunLaneLocked(std::unique_lock<std::mutex>& lock) {
     const Clock::duration typical =
         policy_ != nullptr ? policy_->Typical(lane_endpoint_) : Clock::duration{};
     const Clock::time_point now = Clock::now();
-    lane_check_step_ = std::clamp<Clock::duration>(typical, kFirstLaneCheck, kLongestLaneCheck);
+    lane_check_step_ = std::clamp<Clock::duration>(typical * 2, kFirstLaneCheck, kLongestLaneCheck);
     lane_check_at_ = now + lane_check_step_;
     lane_patience_at_ =
         now + std::clamp<Clock::duration>(typical * 8, kShortestPatience, kLongestPatience);

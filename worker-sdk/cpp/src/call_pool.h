@@ -5,14 +5,14 @@
 // The busy lane (dispatch_policy.h): lane tasks wait in a queue of their own, which one pool
 // thread at a time runs back to back, in order. Before each it asks the policy again; a task
 // whose endpoint has left the lane goes to the common queue instead. While a lane call runs with
-// tasks queued behind it, an idle pool thread watches it: at its endpoint's typical duration
-// (at least 1 ms) after it started, then at doubling intervals up to 100 ms, it reads the lane
-// thread's state. A lane call whose thread waits (it is asleep and has given up its CPU since the
-// call started) sends everything queued in the lane to the common queue, and its endpoint out of
-// the lane; while calls outside the lane run, a wait may be the lane call's turn on the job's
+// tasks queued behind it, an idle pool thread watches it: at twice its endpoint's typical
+// duration (at least 1 ms) after it started, then at doubling intervals up to 100 ms, it reads the
+// lane thread's state. A lane call whose thread waits (it is asleep and has given up its CPU since
+// the call started) sends everything queued in the lane to the common queue, and its endpoint out
+// of the lane; while calls outside the lane run, a wait may be the lane call's turn on the job's
 // lock, so that waits for the call's patience first (8 typical durations, within 50 ms..1 s). So
-// a lane call that blocks holds up the calls behind it for about its endpoint's typical duration
-// (its patience at most), not for as long as it blocks.
+// a lane call that blocks holds up the calls behind it for about twice its endpoint's typical
+// duration (its patience at most), not for as long as it blocks.
 #pragma once
 
 #include <sys/types.h>

@@ -1,6 +1,8 @@
 // The adaptive inline/pool decision, and the busy lane.
 #include "dispatch_policy.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 
 namespace racetrack::internal {
@@ -85,6 +87,10 @@ void DispatchPolicy::RecordWaits(std::string_view endpoint, Placement where, lon
       state.in_lane = true;
       state.waited_share = 0;
       state.steady_calls = 0;
+      spdlog::info(
+          "endpoint {} takes the busy lane: its calls compute without waiting, so they "
+          "run one at a time",
+          endpoint);
     }
     return;
   }
@@ -92,7 +98,7 @@ void DispatchPolicy::RecordWaits(std::string_view endpoint, Placement where, lon
   if (where != Placement::kLane || !alone) return;
   state.waited_share = state.waited_share * 0.75 + (waits > 0 ? 0.25 : 0.0);
   if (state.waited_share >= 0.5) {
-    LeaveLaneLocked(state, now);
+    LeaveLaneLocked(state, now, endpoint, "its calls wait");
     return;
   }
   if (waits > 0) {
@@ -105,12 +111,19 @@ void DispatchPolicy::RecordWaits(std::string_view endpoint, Placement where, lon
 void DispatchPolicy::LaneCallWaits(std::string_view endpoint, Clock::time_point now) {
   std::lock_guard lock(mu_);
   const auto found = endpoints_.find(endpoint);
-  if (found != endpoints_.end() && found->second.in_lane) LeaveLaneLocked(found->second, now);
+  if (found != endpoints_.end() && found->second.in_lane) {
+    LeaveLaneLocked(found->second, now, endpoint, "a call waits while others queue behind it");
+  }
 }
 
-void DispatchPolicy::LeaveLaneLocked(Endpoint& state, Clock::time_point now) {
+void DispatchPolicy::LeaveLaneLocked(Endpoint& state, Clock::time_point now,
+                                     std::string_view endpoint, std::string_view why) {
   state.in_lane = false;
   state.next_entry = now + state.backoff;
+  spdlog::info(
+      "endpoint {} leaves the busy lane: {}; its calls overlap again (back in the lane "
+      "no sooner than {} s)",
+      endpoint, why, std::chrono::duration_cast<std::chrono::seconds>(state.backoff).count());
   state.backoff = std::min<Clock::duration>(state.backoff * 2, kLongestBackoff);
 }
 

@@ -109,7 +109,8 @@ class DispatchPolicy {
     Clock::duration backoff = kFirstBackoff;
   };
 
-  void LeaveLaneLocked(Endpoint& state, Clock::time_point now);
+  void LeaveLaneLocked(Endpoint& state, Clock::time_point now, std::string_view endpoint,
+                       std::string_view why);
 
   const Dispatch mode_;
   const std::int64_t limit_ns_;
