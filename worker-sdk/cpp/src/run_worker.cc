@@ -54,6 +54,7 @@ int RunWorker(int argc, char** argv, std::string class_name, JobFactory factory,
       break;
   }
   options.class_name = std::move(class_name);
+  options.poll_poller = true;
   FollowSupervisor();
   SetUpWorkerLogging();
 

@@ -56,6 +56,7 @@ class NativeServer {
     }
     // One interpreter runs one call's Python at a time: CPU-bound calls take the busy lane.
     if (std::getenv("RACETRACK_WORKER_BUSY_LANE") == nullptr) options_.busy_lane = true;
+    options_.poll_poller = true;
     if (!dispatch.empty() && !internal::ParseDispatch(dispatch, options_.dispatch)) {
       throw std::invalid_argument("unknown dispatch (pool, inline or adaptive): " + dispatch);
     }

@@ -127,3 +127,13 @@ def test_a_group_that_does_not_exist_is_a_clear_error(worker):
     w = worker(RACETRACK_WORKER_SOCKET_GROUP='no-such-group-here')
     assert w.process.wait(20) == 1
     assert 'RACETRACK_WORKER_SOCKET_GROUP: no group no-such-group-here' in w.logs()
+
+
+def test_the_worker_uses_grpcs_poll_poller_unless_told_otherwise(worker):
+    """gRPC's poll() poller, not epoll (worker-sdk/cpp/src/worker_server.cc says why); gRPC names
+    the one it uses in its debug log."""
+    for env, engine in (({}, 'poll'), ({'GRPC_POLL_STRATEGY': 'epoll1'}, 'epoll1')):
+        w = worker(GRPC_VERBOSITY='debug', **env)
+        w.connect()
+        assert f'Using polling engine: {engine}\n' in w.logs()
+        w.close()

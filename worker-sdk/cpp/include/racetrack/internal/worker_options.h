@@ -42,6 +42,9 @@ struct WorkerOptions {
   // For Dispatch::kAdaptive: busy (CPU-bound) endpoints run one call at a time, in order, for a
   // job whose code runs one thread at a time (dispatch_policy.h). The Python SDK turns it on.
   bool busy_lane = false;
+  // Start gRPC with its poll() poller rather than epoll, unless GRPC_POLL_STRATEGY is set (set by
+  // the worker executables, the C++ one and the Python SDK's; see worker_server.cc).
+  bool poll_poller = false;
   std::size_t max_message_bytes = kDefaultMaxMessageBytes;
   mode_t socket_mode = kDefaultSocketMode;  // applied to a "unix:" socket file once bound
   std::string socket_group;                 // gid or group name for the socket; "": unchanged
