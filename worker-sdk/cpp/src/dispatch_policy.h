@@ -73,8 +73,8 @@ class DispatchPolicy {
   // A lane call of `endpoint` was found waiting while calls queued behind it: it leaves the lane.
   void LaneCallWaits(std::string_view endpoint, Clock::time_point now = Clock::now());
 
-  // Brackets the job code of every call while the lane is on, so that a lane call knows whether
-  // it ran alone: whether no call outside the lane ran meanwhile.
+  // Brackets the job code of every call (and Http request) while the lane is on, so that a lane
+  // call knows whether it ran alone: whether no job code outside the lane ran meanwhile.
   struct CallMark {
     bool lane = false;
     bool clear = false;         // a lane call: nothing else ran when it started

@@ -66,7 +66,11 @@ void WorkerService::ServeHttp(HttpRpc& rpc) {
     ++http_in_flight_;
   }
   auto answer = [this, &rpc] {
+    // Job code outside the busy lane: a lane call running meanwhile did not run alone.
+    DispatchPolicy::CallMark mark;
+    if (dispatch_.busy_lane()) mark = dispatch_.Begin(Placement::kPool);
     const bool served = host_.Http(rpc.request(), rpc.response());
+    if (dispatch_.busy_lane()) dispatch_.End(mark);
     HttpDone(rpc, served ? grpc::Status::OK
                          : grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
                                         "the job serves no HTTP endpoints"));
