@@ -2,7 +2,6 @@
 // runs the busy lane, and an idle one watches a lane call that others wait behind.
 #include "call_pool.h"
 
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,16 +9,10 @@
 #include <cstring>
 
 #include "call_stream.h"
+#include "racetrack/internal/voluntary_switches.h"
 
 namespace racetrack::internal {
 namespace {
-
-// How often the calling thread has given up its CPU so far.
-long OwnVoluntarySwitches() {
-  rusage usage{};
-  getrusage(RUSAGE_THREAD, &usage);
-  return usage.ru_nvcsw;
-}
 
 // Whether thread `tid` of this process is asleep now and has given up its CPU more than
 // `waits` times (read from /proc; false when that cannot be read).
@@ -148,7 +141,7 @@ void CallPool::RunLaneLocked(std::unique_lock<std::mutex>& lock) {
     }
     ++lane_call_;
     lane_running_ = true;
-    lane_waits_ = OwnVoluntarySwitches();
+    lane_waits_ = VoluntarySwitches();
     lane_endpoint_ = task.call.endpoint();
     const Clock::duration typical =
         policy_ != nullptr ? policy_->Typical(lane_endpoint_) : Clock::duration{};

@@ -5,6 +5,8 @@
 
 #include <exception>
 
+#include "racetrack/internal/voluntary_switches.h"
+
 namespace racetrack::internal {
 namespace v1 = racetrack::worker::v1;
 
@@ -117,9 +119,13 @@ void CppJobBackend::CollectMetrics(v1::MetricsReply& out) {
 }
 
 CallOutcome CppJobBackend::Invoke(const v1::Call& call, const CallContext& context,
-                                  bool /*count_waits*/) {
+                                  bool count_waits) {
   CallScope scope(context);
-  return InvokeJob(*job_, call.endpoint(), call.payload_json(), auxiliary_);
+  if (!count_waits) return InvokeJob(*job_, call.endpoint(), call.payload_json(), auxiliary_);
+  const long waits_before = VoluntarySwitches();
+  CallOutcome outcome = InvokeJob(*job_, call.endpoint(), call.payload_json(), auxiliary_);
+  outcome.job_waits = VoluntarySwitches() - waits_before;
+  return outcome;
 }
 
 }  // namespace racetrack::internal

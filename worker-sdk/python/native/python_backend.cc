@@ -1,8 +1,6 @@
 // The Python job behind the C++ worker runtime: the GIL is held only inside these methods.
 #include "python_backend.h"
 
-#include <sys/resource.h>
-
 #include <pybind11/stl.h>
 #include <spdlog/spdlog.h>
 
@@ -10,6 +8,7 @@
 #include <utility>
 
 #include "gil.h"
+#include "racetrack/internal/voluntary_switches.h"
 
 namespace racetrack::python {
 namespace py = pybind11;
@@ -18,13 +17,6 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 constexpr std::size_t kMaxInterned = 256;
-
-// How often the calling thread has given up its CPU so far.
-long VoluntarySwitches() {
-  rusage usage{};
-  getrusage(RUSAGE_THREAD, &usage);
-  return usage.ru_nvcsw;
-}
 
 internal::CallOutcome Failed(int status, std::string type, std::string message) {
   return internal::ErrorOutcome(status, std::move(type), std::move(message));
@@ -145,7 +137,7 @@ internal::CallOutcome PythonBackend::Invoke(const v1::Call& call, const CallCont
                                             bool count_waits) {
   Gil gil;
   const Clock::time_point started = Clock::now();
-  const long waits_before = count_waits ? VoluntarySwitches() : 0;
+  const long waits_before = count_waits ? internal::VoluntarySwitches() : 0;
   internal::CallOutcome outcome;
   try {
     py::object deadline = py::none();
@@ -171,7 +163,7 @@ internal::CallOutcome PythonBackend::Invoke(const v1::Call& call, const CallCont
         Failed(500, "WorkerError", std::string("the Python worker answered badly: ") + e.what());
   }
   outcome.job_time = Clock::now() - started;
-  if (count_waits) outcome.job_waits = VoluntarySwitches() - waits_before;
+  if (count_waits) outcome.job_waits = internal::VoluntarySwitches() - waits_before;
   return outcome;
 }
 

@@ -35,9 +35,9 @@ class JobBackend {
   virtual void CollectMetrics(racetrack::worker::v1::MetricsReply& out) = 0;
 
   // Runs one JSON call (perform, auxiliary v1) on the calling thread, with `context` current
-  // (racetrack::CurrentCall()). Only called once loaded. Never throws. With `count_waits`, a
-  // backend whose job code runs one thread at a time may count its waits (CallOutcome::job_waits)
-  // for the busy lane (dispatch_policy.h).
+  // (racetrack::CurrentCall()). Only called once loaded. Never throws. With `count_waits` the
+  // backend counts the waits of the job code alone (CallOutcome::job_waits; the Python one after
+  // taking the GIL) for the busy lane (dispatch_policy.h).
   virtual CallOutcome Invoke(const racetrack::worker::v1::Call& call, const CallContext& context,
                              bool count_waits) = 0;
 
