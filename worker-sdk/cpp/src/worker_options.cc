@@ -152,7 +152,8 @@ std::string UsageText(const char* program) {
          "RACETRACK_WORKER_SOCKET_MODE (octal mode of a unix socket; default 0660),\n"
          "RACETRACK_WORKER_SOCKET_GROUP (gid or group name of a unix socket),\n"
          "RACETRACK_WORKER_DRAIN_TIMEOUT_MS (after SIGTERM, serve until the gateway closes its\n"
-         "call stream, at most this long; default 30000).\n";
+         "call stream, at most this long; default 30000),\n"
+         "GRPC_POLL_STRATEGY (gRPC's poller; default here: poll).\n";
 }
 
 std::size_t EffectiveThreads(std::size_t requested) {
