@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <mutex>
@@ -31,6 +32,7 @@ struct Record {
   int running = 0;
   int peak = 0;
   Gate release;
+  std::atomic<bool> spin_released{false};
 
   void Reset() {
     std::lock_guard lock(mu);
@@ -54,6 +56,10 @@ class LaneJob : public Job {
     while (std::chrono::steady_clock::now() < until) {
     }
     if (args.value("wait", false)) record_->release.Wait();
+    if (args.value("spin", false)) {  // computes until released, never waiting
+      while (!record_->spin_released.load()) {
+      }
+    }
     std::lock_guard lock(record_->mu);
     --record_->running;
     return args.value("id", 0L);
@@ -72,6 +78,7 @@ class BusyLaneTest : public ::testing::Test {
   }
   void TearDown() override {
     record_->release.Open();
+    record_->spin_released = true;
     server_.reset();
     std::filesystem::remove_all(dir_);
   }
@@ -159,6 +166,30 @@ TEST_F(BusyLaneTest, ALaneCallThatWaitsReleasesTheCallsQueuedBehindIt) {
   ASSERT_TRUE(client.ReadReplies(7));
   std::lock_guard lock(record_->mu);
   EXPECT_GE(record_->peak, 2);  // they ran beside it
+}
+
+TEST_F(BusyLaneTest, ALaneCallThatNeverEndsReleasesTheCallsQueuedBehindItAtItsPatience) {
+  Start(/*busy_lane=*/true);
+  CallsClient client(*stub_);
+  client.Send(Busy({1}, 3));
+  ASSERT_TRUE(client.ReadReplies(1));
+  // Call 2 computes until released (a stuck loop: it never waits). At its patience (8 typical
+  // durations, at least 50 ms) the calls queued behind it go to the pool and answer.
+  std::vector<v1::Call> calls{MakeCall(2, Json{{"id", 2}, {"spin", true}}.dump())};
+  for (v1::Call& call : Busy({3, 4, 5, 6, 7}, 1)) calls.push_back(std::move(call));
+  client.Send(std::move(calls));
+  Gate answered;  // the bound: without the release, call 2 ends after 5 s
+  std::thread releaser([&answered, record = record_] {
+    answered.Wait(std::chrono::milliseconds(5000));
+    record->spin_released = true;
+  });
+  const bool six = client.ReadReplies(6);
+  const bool two_among_them = client.replies().count(2) > 0;
+  answered.Open();
+  releaser.join();
+  ASSERT_TRUE(six);
+  EXPECT_FALSE(two_among_them) << "the calls behind the stuck one waited for it";
+  ASSERT_TRUE(client.ReadReplies(7));
 }
 
 }  // namespace

@@ -139,7 +139,7 @@ TEST(DispatchPolicyTest, AfterLeavingItReentersOnlyAfterABackOffThatDoubles) {
   for (int round = 0; round < 9; ++round) {
     policy.RecordWaits("/busy", Placement::kPool, 0, false, t);
     ASSERT_TRUE(policy.InLane("/busy")) << "round " << round;
-    policy.LaneCallWaits("/busy", t);  // found waiting with calls behind it: out at once
+    policy.LeaveLane("/busy", "a call waits", t);  // holds up calls behind it: out at once
     EXPECT_FALSE(policy.InLane("/busy"));
     policy.RecordWaits("/busy", Placement::kPool, 0, false, t + backoff - milliseconds(1));
     EXPECT_FALSE(policy.InLane("/busy")) << "round " << round;
@@ -155,7 +155,7 @@ TEST(DispatchPolicyTest, AStretchOfBusyLaneCallsResetsTheBackOff) {
   DispatchPolicy& policy = *owned;
   for (int round = 0; round < 4; ++round) {  // backs off 1, 2, 4, 8 s
     policy.RecordWaits("/busy", Placement::kPool, 0, false, t);
-    policy.LaneCallWaits("/busy", t);
+    policy.LeaveLane("/busy", "a call waits", t);
     t += DispatchPolicy::kLongestBackoff;
   }
   policy.RecordWaits("/busy", Placement::kPool, 0, false, t);
@@ -163,7 +163,7 @@ TEST(DispatchPolicyTest, AStretchOfBusyLaneCallsResetsTheBackOff) {
   for (int i = 0; i < DispatchPolicy::kSteadyLaneCalls; ++i) {
     policy.RecordWaits("/busy", Placement::kLane, 0, true, t);
   }
-  policy.LaneCallWaits("/busy", t);
+  policy.LeaveLane("/busy", "a call waits", t);
   policy.RecordWaits("/busy", Placement::kPool, 0, false, t + DispatchPolicy::kFirstBackoff);
   EXPECT_TRUE(policy.InLane("/busy"));
 }

@@ -173,16 +173,22 @@ void CallPool::WatchLaneLocked(std::unique_lock<std::mutex>& lock) {
     return;
   }
   const Clock::time_point now = Clock::now();
+  const bool overran = now >= lane_patience_at_;
   const bool waits = ThreadWaits(lane_tid_, lane_waits_);
-  const bool patient = policy_ != nullptr && policy_->OthersRunning() && now < lane_patience_at_;
-  if (!waits || patient) {
+  // While job code outside the lane runs, a wait may be the call's turn on the job's lock.
+  const bool others = policy_ != nullptr && policy_->OthersRunning();
+  if (!overran && !(waits && !others)) {
     lane_check_step_ = std::min<Clock::duration>(lane_check_step_ * 2, kLongestLaneCheck);
-    lane_check_at_ =
-        std::min(now + lane_check_step_, waits ? lane_patience_at_ : Clock::time_point::max());
+    lane_check_at_ = std::min(now + lane_check_step_, lane_patience_at_);
     return;
   }
-  // The lane call waits: what queued behind it overlaps instead.
-  if (policy_ != nullptr) policy_->LaneCallWaits(lane_endpoint_);
+  // The lane call waits, or has run past its patience (stuck, or far longer than its endpoint's
+  // calls take): what queued behind it overlaps instead.
+  if (policy_ != nullptr) {
+    policy_->LeaveLane(lane_endpoint_, waits ? "a call waits while others queue behind it"
+                                             : "a call runs far longer than its endpoint's calls "
+                                               "take while others queue behind it");
+  }
   for (CallTask& task : lane_) {
     task.placement = Placement::kPool;
     queue_.push_back(std::move(task));

@@ -10,9 +10,11 @@
 // lane thread's state. A lane call whose thread waits (it is asleep and has given up its CPU since
 // the call started) sends everything queued in the lane to the common queue, and its endpoint out
 // of the lane; while calls outside the lane run, a wait may be the lane call's turn on the job's
-// lock, so that waits for the call's patience first (8 typical durations, within 50 ms..1 s). So
-// a lane call that blocks holds up the calls behind it for about twice its endpoint's typical
-// duration (its patience at most), not for as long as it blocks.
+// lock, so that waits for the call's patience (8 typical durations, within 50 ms..1 s). A lane
+// call still running at its patience does the same whether it waits or computes (a stuck loop, or
+// a call far longer than its endpoint's others). So a lane call that blocks holds up the calls
+// behind it for about twice its endpoint's typical duration, and one that never ends for its
+// patience at most, not for as long as it runs.
 #pragma once
 
 #include <sys/types.h>

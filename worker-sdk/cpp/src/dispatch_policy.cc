@@ -108,11 +108,12 @@ void DispatchPolicy::RecordWaits(std::string_view endpoint, Placement where, lon
   }
 }
 
-void DispatchPolicy::LaneCallWaits(std::string_view endpoint, Clock::time_point now) {
+void DispatchPolicy::LeaveLane(std::string_view endpoint, std::string_view why,
+                               Clock::time_point now) {
   std::lock_guard lock(mu_);
   const auto found = endpoints_.find(endpoint);
   if (found != endpoints_.end() && found->second.in_lane) {
-    LeaveLaneLocked(found->second, now, endpoint, "a call waits while others queue behind it");
+    LeaveLaneLocked(found->second, now, endpoint, why);
   }
 }
 

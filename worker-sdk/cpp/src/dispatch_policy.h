@@ -18,12 +18,13 @@
 // the lane with its first call that did not wait once; then its calls run one at a time, back to
 // back on one pool thread, in order (call_pool.h). It leaves when its lane calls keep waiting
 // (an exponential average of "waited", alpha 1/4, reaches 1/2: three in a row), or at once when
-// a lane call is found waiting while calls queue behind it; its queued calls then go back to
-// the pool. Only a lane call that ran alone is evidence: while calls outside the lane run (those
-// placed before the endpoint entered it, other endpoints'), a lane call may wait for its turn on
-// the lock without blocking on anything itself. After leaving, it may enter again only after a
-// back-off (1 s, doubling up to 64 s; back to 1 s once kSteadyLaneCalls lane calls in a row did not
-// wait). An endpoint whose calls sleep or wait on I/O never enters, and keeps its overlap.
+// a lane call is found waiting, or still running at its patience, while calls queue behind it
+// (call_pool.h); its queued calls then go back to the pool. Only a lane call that ran alone is
+// evidence: while calls outside the lane run (those placed before the endpoint entered it, other
+// endpoints'), a lane call may wait for its turn on the lock without blocking on anything itself.
+// After leaving, it may enter again only after a back-off (1 s, doubling up to 64 s; back to 1 s
+// once kSteadyLaneCalls lane calls in a row did not wait). An endpoint whose calls sleep or wait on
+// I/O never enters, and keeps its overlap.
 #pragma once
 
 #include <atomic>
@@ -70,8 +71,9 @@ class DispatchPolicy {
   // said) waited in its job code; negative when the backend did not count.
   void RecordWaits(std::string_view endpoint, Placement where, long waits, bool alone,
                    Clock::time_point now = Clock::now());
-  // A lane call of `endpoint` was found waiting while calls queued behind it: it leaves the lane.
-  void LaneCallWaits(std::string_view endpoint, Clock::time_point now = Clock::now());
+  // A lane call of `endpoint` holds up the calls queued behind it (`why`): it leaves the lane.
+  void LeaveLane(std::string_view endpoint, std::string_view why,
+                 Clock::time_point now = Clock::now());
 
   // Brackets the job code of every call (and Http request) while the lane is on, so that a lane
   // call knows whether it ran alone: whether no job code outside the lane ran meanwhile.
