@@ -21,7 +21,6 @@ namespace {
 
 using test_support::CallsClient;
 using test_support::Gate;
-using test_support::GateOpenedOnExit;
 using test_support::kWait;
 using test_support::MakeCall;
 namespace v1 = racetrack::worker::v1;
@@ -33,6 +32,12 @@ struct Record {
   int peak = 0;
   Gate release;
   std::atomic<bool> spin_released{false};
+
+  // Lets calls held on the gate or spinning go.
+  void ReleaseHeld() {
+    release.Open();
+    spin_released = true;
+  }
 
   void Reset() {
     std::lock_guard lock(mu);
@@ -77,8 +82,7 @@ class BusyLaneTest : public ::testing::Test {
     dir_ = pattern;
   }
   void TearDown() override {
-    record_->release.Open();
-    record_->spin_released = true;
+    record_->ReleaseHeld();
     server_.reset();
     std::filesystem::remove_all(dir_);
   }
@@ -107,6 +111,33 @@ class BusyLaneTest : public ::testing::Test {
           MakeCall(static_cast<std::uint64_t>(id), Json{{"id", id}, {"busy_ms", busy_ms}}.dump()));
     }
     return calls;
+  }
+
+  // Once the endpoint is in the lane, call 2 holds it (`hold`: "wait" on the gate, or "spin"
+  // until released) while 3..7 queue behind it. They must answer while 2 still runs; without the
+  // release they would wait for 2, which is let go after 5 s.
+  void HoldTheLaneAndExpectTheCallsBehindToAnswer(const char* hold) {
+    Start(/*busy_lane=*/true);
+    CallsClient client(*stub_);
+    client.Send(Busy({1}, 3));
+    ASSERT_TRUE(client.ReadReplies(1));
+    std::vector<v1::Call> calls{MakeCall(2, Json{{"id", 2}, {hold, true}}.dump())};
+    for (v1::Call& call : Busy({3, 4, 5, 6, 7}, 1)) calls.push_back(std::move(call));
+    client.Send(std::move(calls));
+    Gate answered;  // the bound
+    std::thread releaser([&answered, record = record_] {
+      answered.Wait(std::chrono::milliseconds(5000));
+      record->ReleaseHeld();
+    });
+    const bool six = client.ReadReplies(6);
+    const bool two_among_them = client.replies().count(2) > 0;
+    answered.Open();
+    releaser.join();
+    ASSERT_TRUE(six);
+    EXPECT_FALSE(two_among_them) << "the calls behind the held one waited for it";
+    ASSERT_TRUE(client.ReadReplies(7));
+    std::lock_guard lock(record_->mu);
+    EXPECT_GE(record_->peak, 2);  // they ran beside it
   }
 
   std::string dir_;
@@ -141,55 +172,15 @@ TEST_F(BusyLaneTest, WithoutTheLaneTheyOverlap) {
 }
 
 TEST_F(BusyLaneTest, ALaneCallThatWaitsReleasesTheCallsQueuedBehindIt) {
-  Start(/*busy_lane=*/true);
-  GateOpenedOnExit opened{record_->release};
-  CallsClient client(*stub_);
-  client.Send(Busy({1}, 3));
-  ASSERT_TRUE(client.ReadReplies(1));
-  // Call 2 runs in the lane and waits on the gate; 3..7 queue behind it. A pool thread finds it
-  // asleep (after twice the endpoint's typical 3 ms) and sends them to the pool, where they
-  // answer while 2 still waits. Without that they would wait for 2, which ends after 5 s.
-  std::vector<v1::Call> calls{MakeCall(2, Json{{"id", 2}, {"wait", true}}.dump())};
-  for (v1::Call& call : Busy({3, 4, 5, 6, 7}, 1)) calls.push_back(std::move(call));
-  client.Send(std::move(calls));
-  Gate answered;  // the bound: without the release, call 2 ends after 5 s
-  std::thread opener([&answered, record = record_] {
-    answered.Wait(std::chrono::milliseconds(5000));
-    record->release.Open();
-  });
-  const bool six = client.ReadReplies(6);
-  const bool two_among_them = client.replies().count(2) > 0;
-  answered.Open();
-  opener.join();
-  ASSERT_TRUE(six);
-  EXPECT_FALSE(two_among_them) << "the calls behind the waiting one waited for it";
-  ASSERT_TRUE(client.ReadReplies(7));
-  std::lock_guard lock(record_->mu);
-  EXPECT_GE(record_->peak, 2);  // they ran beside it
+  // Call 2 waits on the gate: a pool thread finds it asleep (after twice the endpoint's typical
+  // 3 ms) and sends the calls behind it to the pool.
+  HoldTheLaneAndExpectTheCallsBehindToAnswer("wait");
 }
 
 TEST_F(BusyLaneTest, ALaneCallThatNeverEndsReleasesTheCallsQueuedBehindItAtItsPatience) {
-  Start(/*busy_lane=*/true);
-  CallsClient client(*stub_);
-  client.Send(Busy({1}, 3));
-  ASSERT_TRUE(client.ReadReplies(1));
-  // Call 2 computes until released (a stuck loop: it never waits). At its patience (8 typical
-  // durations, at least 50 ms) the calls queued behind it go to the pool and answer.
-  std::vector<v1::Call> calls{MakeCall(2, Json{{"id", 2}, {"spin", true}}.dump())};
-  for (v1::Call& call : Busy({3, 4, 5, 6, 7}, 1)) calls.push_back(std::move(call));
-  client.Send(std::move(calls));
-  Gate answered;  // the bound: without the release, call 2 ends after 5 s
-  std::thread releaser([&answered, record = record_] {
-    answered.Wait(std::chrono::milliseconds(5000));
-    record->spin_released = true;
-  });
-  const bool six = client.ReadReplies(6);
-  const bool two_among_them = client.replies().count(2) > 0;
-  answered.Open();
-  releaser.join();
-  ASSERT_TRUE(six);
-  EXPECT_FALSE(two_among_them) << "the calls behind the stuck one waited for it";
-  ASSERT_TRUE(client.ReadReplies(7));
+  // Call 2 computes until released (a stuck loop: it never waits): at its patience (8 typical
+  // durations, at least 50 ms) the calls behind it go to the pool.
+  HoldTheLaneAndExpectTheCallsBehindToAnswer("spin");
 }
 
 }  // namespace

@@ -166,13 +166,12 @@ void CallPool::WatchLaneLocked(std::unique_lock<std::mutex>& lock) {
   const Clock::time_point at = lane_check_at_;
   cv_.wait_until(lock, at);
   watching_ = false;
-  const bool due = lane_running_ && lane_call_ == call && !lane_.empty() && Clock::now() >= at;
-  if (!due) {
+  const Clock::time_point now = Clock::now();
+  if (!lane_running_ || lane_call_ != call || lane_.empty() || now < at) {
     // Woken for other work (or the call ended): whoever is idle takes over the watch.
     if (LaneNeedsWatchLocked() && !queue_.empty()) cv_.notify_one();
     return;
   }
-  const Clock::time_point now = Clock::now();
   const bool overran = now >= lane_patience_at_;
   const bool waits = ThreadWaits(lane_tid_, lane_waits_);
   // While job code outside the lane runs, a wait may be the call's turn on the job's lock.
