@@ -141,6 +141,7 @@ void CallPool::RunLaneLocked(std::unique_lock<std::mutex>& lock) {
     }
     ++lane_call_;
     lane_running_ = true;
+    lane_suspected_ = false;
     lane_waits_ = VoluntarySwitches();
     lane_endpoint_ = task.call.endpoint();
     const Clock::duration typical =
@@ -176,8 +177,14 @@ void CallPool::WatchLaneLocked(std::unique_lock<std::mutex>& lock) {
   const bool waits = ThreadWaits(lane_tid_, lane_waits_);
   // While job code outside the lane runs, a wait may be the call's turn on the job's lock.
   const bool others = policy_ != nullptr && policy_->OthersRunning();
-  if (!overran && !(waits && !others)) {
-    lane_check_step_ = std::min<Clock::duration>(lane_check_step_ * 2, kLongestLaneCheck);
+  // Asleep once may be a moment's wait on a lock of the runtime's own: it must be asleep at the
+  // next check too.
+  const bool confirmed = waits && !others && lane_suspected_;
+  lane_suspected_ = waits && !others;
+  if (!overran && !confirmed) {
+    if (!lane_suspected_) {
+      lane_check_step_ = std::min<Clock::duration>(lane_check_step_ * 2, kLongestLaneCheck);
+    }
     lane_check_at_ = std::min(now + lane_check_step_, lane_patience_at_);
     return;
   }

@@ -7,14 +7,14 @@
 // whose endpoint has left the lane goes to the common queue instead. While a lane call runs with
 // tasks queued behind it, an idle pool thread watches it: at twice its endpoint's typical
 // duration (at least 1 ms) after it started, then at doubling intervals up to 100 ms, it reads the
-// lane thread's state. A lane call whose thread waits (it is asleep and has given up its CPU since
-// the call started) sends everything queued in the lane to the common queue, and its endpoint out
-// of the lane; while calls outside the lane run, a wait may be the lane call's turn on the job's
-// lock, so that waits for the call's patience (8 typical durations, within 50 ms..1 s). A lane
-// call still running at its patience does the same whether it waits or computes (a stuck loop, or
-// a call far longer than its endpoint's others). So a lane call that blocks holds up the calls
-// behind it for about twice its endpoint's typical duration, and one that never ends for its
-// patience at most, not for as long as it runs.
+// lane thread's state. A lane call whose thread waits (it is asleep at two checks in a row and has
+// given up its CPU since the call started) sends everything queued in the lane to the common queue,
+// and its endpoint out of the lane; while calls outside the lane run, a wait may be the lane call's
+// turn on the job's lock, so that waits for the call's patience (8 typical durations, within 50
+// ms..1 s). A lane call still running at its patience does the same whether it waits or computes (a
+// stuck loop, or a call far longer than its endpoint's others). So a lane call that blocks holds up
+// the calls behind it for about twice its endpoint's typical duration, and one that never ends for
+// its patience at most, not for as long as it runs.
 #pragma once
 
 #include <sys/types.h>
@@ -103,6 +103,7 @@ class CallPool {
   std::string lane_endpoint_;
   Clock::time_point lane_check_at_;
   Clock::time_point lane_patience_at_;
+  bool lane_suspected_ = false;  // the last check found the lane call asleep
   Clock::duration lane_check_step_{};
 };
 
