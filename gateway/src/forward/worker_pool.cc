@@ -1,8 +1,22 @@
 #include "forward/worker_pool.h"
 
 #include <algorithm>
+#include <string>
+#include <utility>
 
 namespace gw::forward {
+
+void LabelByWorker(std::vector<observability::JobGauge>& gauges, size_t worker,
+                   std::vector<observability::JobGauge>& out) {
+  std::string index = std::to_string(worker);
+  for (observability::JobGauge& g : gauges) {
+    for (auto& label : g.labels) {
+      if (label.first == "worker") label.first = "exported_worker";
+    }
+    g.labels.emplace_back("worker", index);
+    out.push_back(std::move(g));
+  }
+}
 
 size_t WorkerPool::ready_count() const {
   return static_cast<size_t>(
@@ -87,14 +101,40 @@ void WorkerPool::Cancel(uint64_t id) {
   if (auto it = owner_.find(id); it != owner_.end()) members_[it->second]->Cancel(id);
 }
 
+// Each ready member's gauges, labelled worker="<index>" as the pool's own per-worker series are:
+// every worker hosts its own job instance, so their values differ and none stands for the others.
+// A job label named `worker` keeps its value as `exported_worker`, as Prometheus renames a target's
+// clashing label. With one member the gauges pass through unlabelled, as the original's.
 void WorkerPool::CollectGauges(GaugesDone done) {
-  for (auto& m : members_) {
-    if (m->ready()) {
-      m->CollectGauges(std::move(done));
-      return;
-    }
+  if (members_.size() == 1) {
+    members_[0]->CollectGauges(std::move(done));
+    return;
   }
-  done({});
+  struct Gathering {
+    std::vector<std::vector<observability::JobGauge>> by_member;
+    size_t remaining = 0;
+    GaugesDone done;
+  };
+  auto gathering = std::make_shared<Gathering>();
+  gathering->by_member.resize(members_.size());
+  gathering->remaining = ready_count();
+  gathering->done = std::move(done);
+  if (gathering->remaining == 0) {
+    gathering->done({});
+    return;
+  }
+  for (size_t i = 0; i < members_.size(); ++i) {
+    if (!members_[i]->ready()) continue;
+    members_[i]->CollectGauges([gathering, i](std::vector<observability::JobGauge> gauges) {
+      gathering->by_member[i] = std::move(gauges);
+      if (--gathering->remaining > 0) return;
+      std::vector<observability::JobGauge> all;
+      for (size_t member = 0; member < gathering->by_member.size(); ++member) {
+        LabelByWorker(gathering->by_member[member], member, all);
+      }
+      gathering->done(std::move(all));
+    });
+  }
 }
 
 void WorkerPool::OnCallDone(uint64_t id, CallResult& result) {

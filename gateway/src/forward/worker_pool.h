@@ -2,7 +2,8 @@
 // times): each call goes to the ready member with the fewest calls in flight, and its cancel to
 // the member that has it. Members are independent WorkerClients (their own link and stream): one
 // that dies fails only its own calls and is restarted alone. The job is ready while at least one
-// member is. With one member, calls pass straight through. Loop thread only.
+// member is. With one member, calls pass straight through. /metrics gets every ready member's job
+// gauges, each labelled with its worker. Loop thread only.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +15,11 @@
 #include "forward/worker_client.h"
 
 namespace gw::forward {
+
+// Moves `gauges` of member `worker` to `out`, each with the label worker="<worker>" (a job label of
+// that name becomes `exported_worker`).
+void LabelByWorker(std::vector<observability::JobGauge>& gauges, size_t worker,
+                   std::vector<observability::JobGauge>& out);
 
 class WorkerPool final : public WorkerClient, public CallSink {
  public:

@@ -63,6 +63,13 @@ def test_calls_are_balanced_over_two_workers(start_job):
     assert job.process.pid not in per_pid  # the workers are processes of their own
     wait_until(lambda: metric_values(job, in_flight) == {'{worker="0"}': 0, '{worker="1"}': 0},
                timeout=5)
+    # Each worker hosts its own job instance: /metrics shows both workers' gauges, each labelled
+    # with its worker (the job's own `worker` label kept as `exported_worker`).
+    started = metric_values(job, 'job_calls_started')
+    assert started == {'{exported_worker="sleeper",worker="0"}': 4,
+                       '{exported_worker="sleeper",worker="1"}': 4}, started
+    exposition = job.get('/metrics').body.decode()
+    assert exposition.count('# TYPE job_calls_started gauge') == 1, exposition
 
 
 def test_a_killed_worker_fails_only_its_calls_and_comes_back(start_job, tmp_path):

@@ -3,7 +3,8 @@
 perform(seconds=0, mark_dir=None) writes an empty file `<pid>-<n>` into `mark_dir` (when given) as
 soon as the call starts, so a test can see which worker process runs it before it returns; then
 blocks in time.sleep(seconds) and returns the worker's pid and the most calls this process has had
-running at once so far (its `peak`).
+running at once so far (its `peak`). Its metrics() reports the calls this process has started, so
+a test can tell each worker's gauges apart.
 """
 import os
 import threading
@@ -33,6 +34,12 @@ class BlockingJob:
         finally:
             with self.lock:
                 self.running -= 1
+
+    def metrics(self):
+        with self.lock:
+            started = self.started
+        return [{'name': 'job_calls_started', 'value': started,
+                 'description': 'Calls this worker process has started', 'labels': {'worker': 'sleeper'}}]
 
     def docs_input_example(self) -> dict:
         return {'seconds': 0}
