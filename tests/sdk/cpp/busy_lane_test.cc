@@ -113,14 +113,24 @@ class BusyLaneTest : public ::testing::Test {
     return calls;
   }
 
+  // Calls 101, 102 and 103, one at a time. The endpoint enters the lane after its first call on the
+  // pool that did not wait. That is most often the first, but a first call in a loaded sanitizer
+  // run may wait once (on a lock of the runtime's), and a batch sent after it would all go to the
+  // pool; one of three does not wait.
+  static void EnterTheLane(CallsClient& client) {
+    for (long id = 101; id <= 103; ++id) {
+      client.Send(Busy({id}, 3));
+      ASSERT_TRUE(client.ReadReplies(static_cast<std::size_t>(id - 100)));
+    }
+  }
+
   // Once the endpoint is in the lane, call 2 holds it (`hold`: "wait" on the gate, or "spin"
   // until released) while 3..7 queue behind it. They must answer while 2 still runs; without the
   // release they would wait for 2, which is let go after 5 s.
   void HoldTheLaneAndExpectTheCallsBehindToAnswer(const char* hold) {
     Start(/*busy_lane=*/true);
     CallsClient client(*stub_);
-    client.Send(Busy({1}, 3));
-    ASSERT_TRUE(client.ReadReplies(1));
+    EnterTheLane(client);
     std::vector<v1::Call> calls{MakeCall(2, Json{{"id", 2}, {hold, true}}.dump())};
     for (v1::Call& call : Busy({3, 4, 5, 6, 7}, 1)) calls.push_back(std::move(call));
     client.Send(std::move(calls));
@@ -129,13 +139,13 @@ class BusyLaneTest : public ::testing::Test {
       answered.Wait(std::chrono::milliseconds(5000));
       record->ReleaseHeld();
     });
-    const bool six = client.ReadReplies(6);
+    const bool five = client.ReadReplies(3 + 5);
     const bool two_among_them = client.replies().count(2) > 0;
     answered.Open();
     releaser.join();
-    ASSERT_TRUE(six);
+    ASSERT_TRUE(five);
     EXPECT_FALSE(two_among_them) << "the calls behind the held one waited for it";
-    ASSERT_TRUE(client.ReadReplies(7));
+    ASSERT_TRUE(client.ReadReplies(3 + 6));
     std::lock_guard lock(record_->mu);
     EXPECT_GE(record_->peak, 2);  // they ran beside it
   }
@@ -149,11 +159,10 @@ class BusyLaneTest : public ::testing::Test {
 TEST_F(BusyLaneTest, CallsThatComputeRunOneAtATimeInOrder) {
   Start(/*busy_lane=*/true);
   CallsClient client(*stub_);
-  client.Send(Busy({1}, 3));  // the endpoint's first call: the pool; it never waited
-  ASSERT_TRUE(client.ReadReplies(1));
+  EnterTheLane(client);
   record_->Reset();
   client.Send(Busy({2, 3, 4, 5, 6, 7, 8, 9}, 3));
-  ASSERT_TRUE(client.ReadReplies(9));
+  ASSERT_TRUE(client.ReadReplies(3 + 8));
   std::lock_guard lock(record_->mu);
   EXPECT_EQ(record_->peak, 1);
   EXPECT_EQ(record_->order, (std::vector<long>{2, 3, 4, 5, 6, 7, 8, 9}));
