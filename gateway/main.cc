@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
   gw::log::Init(config.log_level, config.log_structured);
 
+  gw::forward::StartCompletions();
   gw::Loop loop;
   // As a container's PID 1 (or the subreaper it makes itself) the gateway inherits the job's
   // orphaned grandchildren; it reaps them.

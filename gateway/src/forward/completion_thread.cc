@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 
+#include <cstdlib>
 #include <mutex>
 #include <utility>
 
@@ -43,6 +44,18 @@ void CompletionThread::Run() {
   void* tag = nullptr;
   bool ok = false;
   while (queue_.Next(&tag, &ok)) Completion::Run(tag, ok);
+}
+
+// gRPC reads the variable once, when it starts: here, as the completion queue is made. It is
+// removed again at once, so the workers the gateway spawns and their own processes do not inherit
+// it. With poll(), gRPC polls a socket only for an operation waiting on it; the readiness watcher
+// keeps one waiting while a worker's connection is being set up (forward/readiness_watcher.cc).
+void StartCompletions() {
+  constexpr const char* kStrategy = "GRPC_POLL_STRATEGY";
+  const bool choose = std::getenv(kStrategy) == nullptr;
+  if (choose) setenv(kStrategy, "poll", /*overwrite=*/0);
+  CompletionThread::Get();
+  if (choose) unsetenv(kStrategy);
 }
 
 void StopCompletions() { CompletionThread::Stop(); }

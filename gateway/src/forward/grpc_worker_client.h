@@ -25,6 +25,13 @@ struct WorkerClientOptions {
 inline constexpr uint32_t kDefaultHttpTimeoutMs = 60'000;  // every RPC carries a deadline
 inline constexpr uint32_t kGaugesTimeoutMs = 2'000;
 
+// Starts gRPC and the thread every gRPC operation completes on, with gRPC's poll() poller unless
+// GRPC_POLL_STRATEGY says otherwise: gRPC's epoll poller also waits for each socket to become
+// writable, and a unix socket becomes so again every time the worker reads from it, which woke the
+// completion thread once more per call. The gateway's main() calls it before spawning workers;
+// in-process users (tests) keep gRPC's default.
+void StartCompletions();
+
 // Ends the thread every gRPC operation completes on, once none is left: after the loop has run
 // out (every client shut down). Later clients start it again.
 void StopCompletions();

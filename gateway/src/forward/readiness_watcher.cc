@@ -27,6 +27,7 @@ void ReadinessWatcher::Watch(std::shared_ptr<WorkerLink> link) {
   ++generation_;
   watching_ = true;
   init_failed_ = false;
+  wait_next_ = false;
   OnReachable();
   Schedule(0);
 }
@@ -44,21 +45,39 @@ void ReadinessWatcher::Schedule(uint64_t delay_ms) {
       delay_ms, 0);
 }
 
+// A probe that fails fast says why the worker cannot be reached. The wait between two such probes
+// is itself a probe that waits for the connection (wait_for_ready) for that long, so that gRPC's
+// poll() poller (forward/completion_thread.cc) polls the connection being set up: it polls a
+// socket only for an operation waiting on it, and a channel that failed stays in
+// TRANSIENT_FAILURE until it is connected again, so probes that fail fast never wait on it. It
+// also answers as soon as a starting worker listens.
 void ReadinessWatcher::Poll() {
   if (!watching_) return;
   auto rpc = std::make_shared<HealthRpc>();
   rpc->link = link_;
   uint64_t gen = generation_;
+  const bool waiting = std::exchange(wait_next_, false);
+  const uint64_t interval_ms = init_failed_ ? kFailedPollIntervalMs : poll_interval_ms_;
   rpcs_.Run(
-      rpc, kProbeDeadline,
-      [link = link_.get()](auto* context, const auto& request) {
+      rpc, waiting ? std::chrono::milliseconds(interval_ms) : kProbeDeadline,
+      [link = link_.get(), waiting](auto* context, const auto& request) {
+        context->set_wait_for_ready(waiting);
         return link->health->PrepareAsyncCheck(context, request, link->queue);
       },
-      [this, gen](HealthRpc& done) {
+      [this, gen, waiting, interval_ms](HealthRpc& done) {
         if (gen != generation_) return;
         if (!done.status.ok()) {
+          if (waiting && done.status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+            Schedule(0);  // no connection meanwhile: ask why, failing fast
+            return;
+          }
           OnUnreachable(done.status);
-          Schedule(init_failed_ ? kFailedPollIntervalMs : poll_interval_ms_);
+          if (waiting) {
+            Schedule(interval_ms);
+          } else {
+            wait_next_ = true;
+            Schedule(0);
+          }
           return;
         }
         OnReachable();
@@ -66,26 +85,29 @@ void ReadinessWatcher::Poll() {
           Schedule(kFailedPollIntervalMs);
           return;
         }
-        auto describe = std::make_shared<DescribeRpc>();
-        describe->link = link_;
-        bool serving = done.response.status() == health::HealthCheckResponse::SERVING;
-        rpcs_.Run(
-            describe, kProbeDeadline,
-            [link = link_.get()](auto* context, const auto& request) {
-              return link->worker->PrepareAsyncDescribe(context, request, link->queue);
-            },
-            [this, gen, serving](DescribeRpc& described) {
-              if (gen != generation_) return;
-              if (!described.status.ok()) {
-                Schedule(poll_interval_ms_);
-                return;
-              }
-              if (!serving && described.response.state() == pb::WORKER_STATE_READY) {
-                Schedule(poll_interval_ms_);  // Describe raced ahead of Health: ask again
-                return;
-              }
-              OnDescribed(described.response);
-            });
+        Describe(gen, done.response.status() == health::HealthCheckResponse::SERVING);
+      });
+}
+
+void ReadinessWatcher::Describe(uint64_t gen, bool serving) {
+  auto describe = std::make_shared<DescribeRpc>();
+  describe->link = link_;
+  rpcs_.Run(
+      describe, kProbeDeadline,
+      [link = link_.get()](auto* context, const auto& request) {
+        return link->worker->PrepareAsyncDescribe(context, request, link->queue);
+      },
+      [this, gen, serving](DescribeRpc& described) {
+        if (gen != generation_) return;
+        if (!described.status.ok()) {
+          Schedule(poll_interval_ms_);
+          return;
+        }
+        if (!serving && described.response.state() == pb::WORKER_STATE_READY) {
+          Schedule(poll_interval_ms_);  // Describe raced ahead of Health: ask again
+          return;
+        }
+        OnDescribed(described.response);
       });
 }
 

@@ -1,5 +1,6 @@
 // Watches a worker until it is ready: polls grpc.health.v1 Check (must say SERVING) and then
-// Describe (must say READY), every poll_interval_ms. Reports the description once ready, the
+// Describe (must say READY), every poll_interval_ms (while it cannot connect, the wait is a probe
+// that waits for the connection). Reports the description once ready, the
 // init error once if the job failed to load, and a worker it cannot reach for a while (a socket
 // with the wrong owner or mode, a wrong address) as an error line, so it is never silent.
 // forward/ only.
@@ -47,6 +48,7 @@ class ReadinessWatcher {
  private:
   void Schedule(uint64_t delay_ms);
   void Poll();
+  void Describe(uint64_t gen, bool serving);
   void OnUnreachable(const grpc::Status& status);
   void OnReachable();
   void OnDescribed(pb::JobDescription& d);
@@ -61,6 +63,7 @@ class ReadinessWatcher {
   uint64_t generation_ = 0;  // bumped by Watch and Stop: older answers are ignored
   bool watching_ = false;
   bool init_failed_ = false;
+  bool wait_next_ = false;             // the next probe waits for the connection (see Poll)
   uint64_t unreachable_since_ms_ = 0;  // 0: reachable
   uint64_t reported_at_ms_ = 0;
   std::string unreachable_;  // what was last reported ("" while reachable)
