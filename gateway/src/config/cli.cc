@@ -56,6 +56,9 @@ Serves a Racetrack job over HTTP and forwards its calls to a worker process over
   --manifest-path P         the job manifest (job.yaml); else $JOB_MANIFEST_YAML, else ./job.yaml
   --help                    show this help
   --version                 show the version
+
+gRPC polls the worker connections with poll() unless GRPC_POLL_STRATEGY names another poller;
+the gateway's choice is not passed on to the workers.
 )";
 }
 
