@@ -1,9 +1,8 @@
 // Watches a worker until it is ready: polls grpc.health.v1 Check (must say SERVING) and then
 // Describe (must say READY), every poll_interval_ms (while it cannot connect, the wait is a probe
-// that waits for the connection). Reports the description once ready, the
-// init error once if the job failed to load, and a worker it cannot reach for a while (a socket
-// with the wrong owner or mode, a wrong address) as an error line, so it is never silent.
-// forward/ only.
+// that waits for the connection). Reports the description once ready, the init error once if the
+// job failed to load, and a worker it cannot reach for a while (a socket with the wrong owner or
+// mode, a wrong address) as an error line, so it is never silent. forward/ only.
 #pragma once
 
 #include <uv.h>
