@@ -44,6 +44,18 @@ std::vector<std::string> EnvironmentOf(pid_t pid) {
   return vars;
 }
 
+// The poller the gateway's main thread names (waits for gRPC's line).
+std::string GatewayPoller(const GatewayProcess& gateway) {
+  std::string engine;
+  WaitFor(
+      [&] {
+        engine = PollerOfThread(gateway.Stderr(), gateway.pid());
+        return !engine.empty();
+      },
+      5s);
+  return engine;
+}
+
 GatewayOptions DebugGateway(EnvVars env = {}) {
   GatewayOptions options = GatewayProcess::ForJob("prime_job", std::move(env));
   options.env.emplace_back("GRPC_VERBOSITY", "debug");
@@ -57,14 +69,7 @@ TEST(GatewayPollerTest, UsesPollAndTheWorkerIsReadyAtOnceAndAgainAfterARestart) 
   std::string error;
   // Without a probe waiting on the connection, gRPC's backup poller would make this take 5 s.
   ASSERT_TRUE(gateway.StartAndWaitReady(4s, &error)) << error << gateway.Output();
-  std::string engine;
-  WaitFor(
-      [&] {
-        engine = PollerOfThread(gateway.Stderr(), gateway.pid());
-        return !engine.empty();
-      },
-      5s);
-  EXPECT_EQ(engine, "poll") << gateway.Stderr();
+  EXPECT_EQ(GatewayPoller(gateway), "poll") << gateway.Stderr();
 
   std::optional<pid_t> worker = gateway.WorkerPid(0);
   ASSERT_TRUE(worker.has_value()) << gateway.Output();
@@ -82,14 +87,7 @@ TEST(GatewayPollerTest, GrpcPollStrategyChoosesAnother) {
   GatewayProcess gateway(DebugGateway({{"GRPC_POLL_STRATEGY", "epoll1"}}));
   std::string error;
   ASSERT_TRUE(gateway.StartAndWaitReady(10s, &error)) << error << gateway.Output();
-  std::string engine;
-  WaitFor(
-      [&] {
-        engine = PollerOfThread(gateway.Stderr(), gateway.pid());
-        return !engine.empty();
-      },
-      5s);
-  EXPECT_EQ(engine, "epoll1") << gateway.Stderr();
+  EXPECT_EQ(GatewayPoller(gateway), "epoll1") << gateway.Stderr();
 }
 
 }  // namespace
