@@ -2,11 +2,11 @@
 
 #include <pthread.h>
 
-#include <cstdlib>
 #include <mutex>
 #include <utility>
 
 #include "forward/grpc_worker_client.h"
+#include "racetrack_common/poll_poller.h"
 
 namespace gw::forward {
 namespace {
@@ -46,16 +46,11 @@ void CompletionThread::Run() {
   while (queue_.Next(&tag, &ok)) Completion::Run(tag, ok);
 }
 
-// gRPC reads the variable once, when it starts: here, as the completion queue is made. It is
-// removed again at once, so the workers the gateway spawns and their own processes do not inherit
-// it. With poll(), gRPC polls a socket only for an operation waiting on it; the readiness watcher
+// With poll(), gRPC polls a socket only for an operation waiting on it; the readiness watcher
 // keeps one waiting while a worker's connection is being set up (forward/readiness_watcher.cc).
 void StartCompletions() {
-  constexpr const char* kStrategy = "GRPC_POLL_STRATEGY";
-  const bool choose = std::getenv(kStrategy) == nullptr;
-  if (choose) setenv(kStrategy, "poll", /*overwrite=*/0);
+  const racetrack_common::PollPollerWhileStarting poller;  // the queue starts gRPC
   CompletionThread::Get();
-  if (choose) unsetenv(kStrategy);
 }
 
 void StopCompletions() { CompletionThread::Stop(); }

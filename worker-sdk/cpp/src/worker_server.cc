@@ -10,7 +10,6 @@
 #include <cerrno>
 #include <charconv>
 #include <climits>
-#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -20,6 +19,7 @@
 #include "dispatch_policy.h"
 #include "health_service.h"
 #include "job_host.h"
+#include "racetrack_common/poll_poller.h"
 #include "worker_service.h"
 
 namespace racetrack::internal {
@@ -73,39 +73,6 @@ bool ApplySocketPermissions(const WorkerOptions& options, std::string& error) {
   return true;
 }
 
-// Sets GRPC_POLL_STRATEGY=poll while it lives, if asked to and the environment has none.
-//
-// Why: a worker talks to its gateway over a unix socket. gRPC's default epoll poller registers
-// every socket for readability and writability at once (edge-triggered), and the kernel wakes a
-// unix socket's writability waiters whenever the peer reads from it. So each message the gateway
-// consumed woke the worker's completion drain once more, for nothing. The poll() poller asks for
-// writability only while a write waits for room. Measured with two CPU-bound Python workers
-// (--workers 2, bench target pycpu2): 242-249 -> 213-215 us of CPU per request outside the job,
-// 19.5-19.9 -> 17.4-17.9 context switches per request (bench/README.md).
-//
-// Only the worker's own gRPC start reads it (gRPC picks its poller once, when it starts in the
-// process); the variable is removed again right after, before the job is loaded, so that what the
-// job starts (a process, a gRPC library of its own such as Python's grpcio) does not inherit it.
-// A C++ job that uses gRPC itself shares the worker's gRPC, and so its poller (its calls poll
-// their own completion queues, as ever); GRPC_POLL_STRATEGY=epoll1 keeps gRPC's default. Embedders
-// of the runtime (tests that run a client in the same process) keep gRPC's default: with poll(), a
-// connection is only polled by the threads that wait on its own calls, so an in-process client
-// whose thread does not wait would not answer the server's shutdown.
-class PollerChoice {
- public:
-  explicit PollerChoice(bool poll) : set_(poll && std::getenv("GRPC_POLL_STRATEGY") == nullptr) {
-    if (set_) setenv("GRPC_POLL_STRATEGY", "poll", /*overwrite=*/0);
-  }
-  ~PollerChoice() {
-    if (set_) unsetenv("GRPC_POLL_STRATEGY");
-  }
-  PollerChoice(const PollerChoice&) = delete;
-  PollerChoice& operator=(const PollerChoice&) = delete;
-
- private:
-  const bool set_;
-};
-
 }  // namespace
 
 // Members are destroyed bottom-up: the server before the completion drain (gRPC's order), the
@@ -153,7 +120,13 @@ bool WorkerServer::Start(std::string& error) {
   const int max_bytes =
       static_cast<int>(std::min<std::size_t>(impl_->options.max_message_bytes, INT_MAX));
   {
-    const PollerChoice poller(impl_->options.poll_poller);  // gRPC starts in this block
+    // gRPC starts in this block. The numbers behind poll(): two CPU-bound Python workers
+    // (--workers 2) spent 213-215 us of CPU per request outside the job with it, 242-249 with
+    // epoll, and 17.4-17.9 context switches per request against 19.5-19.9 (bench/README.md).
+    // Embedders of the runtime (tests with a client in the same process) keep gRPC's default:
+    // with poll(), a connection is polled only by the threads that wait on its own calls, so an
+    // in-process client whose thread does not wait would not answer the server's shutdown.
+    const racetrack_common::PollPollerWhileStarting poller(impl_->options.poll_poller);
     grpc::ServerBuilder builder;
     builder.AddListeningPort(impl_->options.address, grpc::InsecureServerCredentials(),
                              &impl_->port);
