@@ -132,6 +132,20 @@ TEST_F(WorkerPoolGaugesTest, AWorkerThatIsNotReadyIsNotAskedAndKeepsItsIndexFree
   EXPECT_EQ((*result_)[0].labels, (Labels{{"worker", "1"}}));
 }
 
+TEST_F(WorkerPoolGaugesTest, AWorkerWhoseScrapeFailsLeavesTheOthersGauges) {
+  // A member whose Metrics RPC fails (its worker died, or metrics() outlived the deadline)
+  // answers with no gauges; the others' still come.
+  GaugeMember* failing = Add(true);
+  GaugeMember* healthy = Add(true);
+  Collect();
+  failing->Answer({});
+  EXPECT_EQ(answers_, 0);
+  healthy->Answer({Gauge("job_positives", 2)});
+  ASSERT_EQ(answers_, 1);
+  ASSERT_EQ(result_->size(), 1u);
+  EXPECT_EQ((*result_)[0].labels, (Labels{{"worker", "1"}}));
+}
+
 TEST_F(WorkerPoolGaugesTest, NoReadyWorkerAnswersAtOnceWithNoGauges) {
   GaugeMember* first = Add(false);
   GaugeMember* second = Add(false);
