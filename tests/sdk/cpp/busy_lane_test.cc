@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <filesystem>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -76,20 +75,14 @@ class LaneJob : public Job {
 
 class BusyLaneTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/rt_lane_test_XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
-  }
   void TearDown() override {
     record_->ReleaseHeld();
     server_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   void Start(bool busy_lane) {
     WorkerOptions options;
-    options.address = "unix:" + dir_ + "/worker.sock";
+    options.address = "unix:" + dir_.path() + "/worker.sock";
     options.class_name = "LaneJob";
     options.threads = 8;
     options.dispatch = Dispatch::kAdaptive;
@@ -150,7 +143,7 @@ class BusyLaneTest : public ::testing::Test {
     EXPECT_GE(record_->peak, 2);  // they ran beside it
   }
 
-  std::string dir_;
+  test_support::TempDir dir_;
   std::shared_ptr<Record> record_ = std::make_shared<Record>();
   std::unique_ptr<WorkerServer> server_;
   std::unique_ptr<v1::Worker::Stub> stub_;

@@ -90,21 +90,12 @@ class TestJob : public Job {
 
 class WorkerServerTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/rt_sdk_test_XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
-  }
-
-  void TearDown() override {
-    server_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  void TearDown() override { server_.reset(); }
 
   void StartServer(JobFactory factory, std::size_t threads = 2,
                    std::size_t max_message_bytes = kDefaultMaxMessageBytes) {
     WorkerOptions options = options_;
-    options.address = "unix:" + dir_ + "/worker.sock";
+    options.address = "unix:" + dir_.path() + "/worker.sock";
     options.class_name = "TestJob";
     options.threads = threads;
     options.max_message_bytes = max_message_bytes;
@@ -148,7 +139,7 @@ class WorkerServerTest : public ::testing::Test {
     return response.status();
   }
 
-  std::string dir_;
+  test_support::TempDir dir_;
   WorkerOptions options_;  // what StartServer starts from (socket mode and group)
   std::shared_ptr<Probe> probe_ = std::make_shared<Probe>();
   std::unique_ptr<WorkerServer> server_;
@@ -692,7 +683,7 @@ TEST_F(WorkerServerTest, UnixSocketGetsTheDefaultModeWhateverTheUmask) {
   const mode_t previous = umask(022);  // would give srwxr-xr-x: no other uid could connect
   StartReady();
   umask(previous);
-  EXPECT_EQ(SocketMode(dir_ + "/worker.sock"), 0660u);
+  EXPECT_EQ(SocketMode(dir_.path() + "/worker.sock"), 0660u);
   EXPECT_EQ(Describe().state(), v1::WORKER_STATE_READY);
 }
 
@@ -701,14 +692,14 @@ TEST_F(WorkerServerTest, UnixSocketModeAndGroupAreConfigurable) {
   options_.socket_group = std::to_string(getegid());  // a group this process may always give
   StartReady();
   struct stat st {};
-  ASSERT_EQ(stat((dir_ + "/worker.sock").c_str(), &st), 0);
+  ASSERT_EQ(stat((dir_.path() + "/worker.sock").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 07777, 0600u);
   EXPECT_EQ(st.st_gid, getegid());
 }
 
 TEST_F(WorkerServerTest, UnknownSocketGroupIsAnError) {
   WorkerOptions options;
-  options.address = "unix:" + dir_ + "/worker.sock";
+  options.address = "unix:" + dir_.path() + "/worker.sock";
   options.socket_group = "no-such-group-racetrack";
   WorkerServer server(options, [probe = probe_] { return std::make_unique<TestJob>(probe); });
   std::string error;

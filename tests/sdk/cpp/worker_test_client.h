@@ -1,5 +1,6 @@
-// What the worker runtime's in-process tests share: a gate jobs wait on, and one Calls stream
-// seen from the gateway's side (the generated sync client).
+// What the worker runtime's in-process tests share: a private directory for the worker's socket,
+// a gate jobs wait on, and one Calls stream seen from the gateway's side (the generated sync
+// client).
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -8,6 +9,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -23,6 +26,29 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 inline constexpr milliseconds kWait{10000};
+
+// A private temporary directory (for the worker's unix socket), removed with its contents on
+// destruction.
+class TempDir {
+ public:
+  TempDir() {
+    char pattern[] = "/tmp/rt_sdk_test_XXXXXX";
+    if (mkdtemp(pattern) == nullptr) {
+      ADD_FAILURE() << "cannot create a temporary directory";
+      return;
+    }
+    path_ = pattern;
+  }
+  ~TempDir() {
+    if (!path_.empty()) std::filesystem::remove_all(path_);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
 
 // A one-shot gate that tests open and jobs wait on.
 class Gate {

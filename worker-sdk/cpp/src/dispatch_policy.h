@@ -59,8 +59,6 @@ class DispatchPolicy {
 
   // Where the next call of `endpoint` runs.
   Placement Place(std::string_view endpoint);
-  // Whether the next call of `endpoint` runs inline.
-  bool RunInline(std::string_view endpoint) { return Place(endpoint) == Placement::kInline; }
   // Whether a call placed in the lane still belongs there (asked again before it runs).
   bool InLane(std::string_view endpoint);
 
