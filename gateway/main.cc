@@ -9,6 +9,7 @@
 #include "forward/grpc_worker_client.h"
 #include "loop/loop.h"
 #include "observability/log.h"
+#include "racetrack_common/sched_policy.h"
 #include "supervise/reaper.h"
 
 int main(int argc, char** argv) {
@@ -26,6 +27,11 @@ int main(int argc, char** argv) {
   }
   std::signal(SIGPIPE, SIG_IGN);
   gw::log::Init(config.log_level, config.log_structured);
+  // On the first thread, before any other starts: the threads below and the workers inherit it
+  // (racetrack_common/sched_policy.h says why batch).
+  if (std::string error; !racetrack_common::ApplySchedPolicy(config.sched_policy, error)) {
+    gw::log::Warn(error + "; the gateway goes on under the policy it was started with");
+  }
 
   gw::forward::StartCompletions();
   gw::Loop loop;

@@ -11,6 +11,7 @@
 #include "forward/grpc_worker_client.h"
 #include "loop/loop.h"
 #include "observability/log.h"
+#include "racetrack_common/sched_policy.h"
 #include "routing/job_routes.h"
 #include "supervise/supervisor.h"
 
@@ -68,7 +69,11 @@ bool WorkerLifecycle::Start(std::string* error) {
       callbacks.on_exit = [this, m](const std::string& reason) { OnExit(*m, reason); };
       member->supervisor = std::make_unique<supervise::Supervisor>(
           loop_.uv(), config_.worker_command, std::move(callbacks));
-      member->supervisor->SetExtraEnvironment(job_.WorkerEnvironment());
+      std::vector<std::string> env = job_.WorkerEnvironment();
+      // The worker starts under the gateway's policy and would apply its own default again.
+      env.push_back(std::string(racetrack_common::kSchedPolicyEnv) + "=" +
+                    racetrack_common::SchedPolicyName(config_.sched_policy));
+      member->supervisor->SetExtraEnvironment(std::move(env));
       if (!member->supervisor->Prepare(error)) return false;
       member->address = member->supervisor->address();
     } else {

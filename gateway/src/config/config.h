@@ -8,6 +8,7 @@
 
 #include "http/limits.h"
 #include "observability/log.h"
+#include "racetrack_common/sched_policy.h"
 
 namespace gw::config {
 
@@ -39,6 +40,8 @@ struct Config {
       true;  // --no-metrics: no /metrics, no metric updates  // the original's CLI logs at debug
   bool log_structured = false;  // LOG_STRUCTURED: one JSON object per line (spec §15.3)
   std::string manifest_path;    // --manifest-path P: else JOB_MANIFEST_YAML, else ./job.yaml
+  // --sched-policy / RACETRACK_SCHED_POLICY: the gateway's threads and its workers' (main.cc).
+  racetrack_common::SchedPolicy sched_policy = racetrack_common::kDefaultSchedPolicy;
 };
 
 }  // namespace gw::config

@@ -29,15 +29,13 @@ Parsed Parse(std::initializer_list<const char*> args) {
 
 class ConfigCliTest : public ::testing::Test {
  protected:
-  // LOG_LEVEL and RACETRACK_WORKERS seed settings; keep the tests independent of the caller's
-  // environment.
-  void SetUp() override {
-    unsetenv("LOG_LEVEL");
-    unsetenv("RACETRACK_WORKERS");
-  }
+  // LOG_LEVEL, RACETRACK_WORKERS and RACETRACK_SCHED_POLICY seed settings; keep the tests
+  // independent of the caller's environment.
+  void SetUp() override { TearDown(); }
   void TearDown() override {
     unsetenv("LOG_LEVEL");
     unsetenv("RACETRACK_WORKERS");
+    unsetenv("RACETRACK_SCHED_POLICY");
   }
 };
 
@@ -140,6 +138,23 @@ TEST_F(ConfigCliTest, WorkersFromTheEnvironment) {
   ASSERT_EQ(parsed.outcome, CliOutcome::kRun) << parsed.message;
   EXPECT_EQ(parsed.config.workers, 2u);
   EXPECT_EQ(Parse({"--workers", "4", "--worker", "job"}).config.workers, 4u);  // the flag wins
+}
+
+TEST_F(ConfigCliTest, SchedPolicyIsBatchUnlessToldNormal) {
+  using racetrack_common::SchedPolicy;
+  EXPECT_EQ(Parse({"--worker", "job"}).config.sched_policy, SchedPolicy::kBatch);
+  EXPECT_EQ(Parse({"--sched-policy", "normal", "--worker", "job"}).config.sched_policy,
+            SchedPolicy::kNormal);
+  ExpectUsageError(Parse({"--sched-policy", "fifo", "--worker", "job"}),
+                   "invalid value 'fifo' for --sched-policy");
+
+  setenv("RACETRACK_SCHED_POLICY", "normal", 1);
+  EXPECT_EQ(Parse({"--worker", "job"}).config.sched_policy, SchedPolicy::kNormal);
+  EXPECT_EQ(Parse({"--sched-policy", "batch", "--worker", "job"}).config.sched_policy,
+            SchedPolicy::kBatch);  // the flag wins
+  setenv("RACETRACK_SCHED_POLICY", "idle", 1);
+  ExpectUsageError(Parse({"--worker", "job"}),
+                   "invalid value 'idle' for RACETRACK_SCHED_POLICY (batch or normal)");
 }
 
 TEST_F(ConfigCliTest, BothWorkerFormsAreAnError) {

@@ -57,6 +57,7 @@ int RunWorker(int argc, char** argv, std::string class_name, JobFactory factory,
   options.poll_poller = true;
   FollowSupervisor();
   SetUpWorkerLogging();
+  ApplySchedPolicyFromEnvironment();  // before the first thread
 
   // Block the signals before any thread exists, so that only sigwait below receives them.
   sigset_t signals;

@@ -139,6 +139,9 @@ PYBIND11_MODULE(_native, m) {
 
   m.def("set_up_logging", &internal::SetUpWorkerLogging,
         "Sends the runtime's own log lines to stdout in the gateway's format.");
+  m.def("apply_sched_policy", &internal::ApplySchedPolicyFromEnvironment,
+        "Puts the calling thread, and the threads and processes it starts afterwards, under the "
+        "scheduling policy RACETRACK_SCHED_POLICY names (batch, the default, or normal).");
 
   // The error types the gateway and both SDKs share, spelled once in the worker contract.
   m.attr("JOB_NOT_READY") = v1::ErrorType_Name(v1::JobNotReady);

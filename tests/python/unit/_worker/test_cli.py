@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import grpc
 import pytest
@@ -27,9 +28,10 @@ class WorkerProcess:
     def __init__(self, tmp_path, **env: str):
         self.socket = tmp_path / 'worker.sock'
         self.log = tmp_path / 'worker.log'
-        full_env = dict(os.environ, RACETRACK_WORKER_ADDRESS=f'unix:{self.socket}', **env)
-        for name in ('RACETRACK_WORKER_THREADS', 'RACETRACK_JOB_MAX_CONCURRENCY'):
+        full_env = dict(os.environ)
+        for name in ('RACETRACK_WORKER_THREADS', 'RACETRACK_JOB_MAX_CONCURRENCY', 'RACETRACK_SCHED_POLICY'):
             full_env.pop(name, None)
+        full_env.update(RACETRACK_WORKER_ADDRESS=f'unix:{self.socket}', **env)
         with open(self.log, 'wb') as log:
             self.process = subprocess.Popen(
                 [sys.executable, '-u', '-m', 'racetrack_job_wrapper.worker', 'file', 'testing_job.py'],
@@ -137,3 +139,31 @@ def test_the_worker_uses_grpcs_poll_poller_unless_told_otherwise(worker):
         w.connect()
         assert f'Using polling engine: {engine}\n' in w.logs()
         w.close()
+
+
+def thread_policies(pid: int) -> dict[str, int]:
+    """Each thread of ``pid`` (name/tid) with its scheduling policy."""
+    policies = {}
+    for task in Path(f'/proc/{pid}/task').iterdir():
+        try:
+            name = (task / 'comm').read_text().strip()
+            policies[f'{name}/{task.name}'] = os.sched_getscheduler(int(task.name))
+        except (OSError, ProcessLookupError):
+            continue  # the thread has just ended
+    return policies
+
+
+def test_the_worker_runs_its_threads_batch_unless_told_normal(worker):
+    """SCHED_BATCH (common/include/racetrack_common/sched_policy.h says why), set before the
+    runtime starts its threads, so all of them have it."""
+    for env, policy in (({}, os.SCHED_BATCH), ({'RACETRACK_SCHED_POLICY': 'normal'}, os.SCHED_OTHER)):
+        w = worker(**env)
+        w.connect()
+        policies = thread_policies(w.process.pid)
+        assert len(policies) > 1
+        assert {thread: p for thread, p in policies.items() if p != policy} == {}, env
+        w.close()
+    w = worker(RACETRACK_SCHED_POLICY='fifo')
+    w.connect()
+    assert set(thread_policies(w.process.pid).values()) == {os.SCHED_BATCH}
+    assert "RACETRACK_SCHED_POLICY: unknown policy 'fifo' (batch or normal); using batch" in w.logs()

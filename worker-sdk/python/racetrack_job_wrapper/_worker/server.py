@@ -108,6 +108,7 @@ def serve_forever(spec: JobSpec) -> None:
     """Runs a worker until SIGTERM/SIGINT, drains, then leaves without waiting for the job's
     threads (exit code 0)."""
     runtime.set_up_logging()
+    runtime.apply_sched_policy()  # before the runtime starts its threads, which inherit it
     server = WorkerServer(spec)
     stop_requested = threading.Event()
     received: list[int] = []

@@ -52,6 +52,13 @@ struct WorkerOptions {
   std::chrono::milliseconds drain_timeout = kDefaultDrainTimeout;
 };
 
+// Puts the calling thread, and so every thread and process it starts afterwards, under the
+// scheduling policy RACETRACK_SCHED_POLICY names: "batch" (the default) or "normal"
+// (racetrack_common/sched_policy.h says why). The worker executables, the C++ one and the Python
+// SDK's, call it before they start any thread; the gateway passes its own choice on. An unknown
+// value, or a kernel that refuses, is logged as a warning, and the worker goes on.
+void ApplySchedPolicyFromEnvironment();
+
 // Options from the environment; malformed numbers (and modes) fall back to the defaults.
 // RACETRACK_WORKER_BUSY_LANE: "1", "true", "yes" or "on" turn the lane on, anything else off.
 WorkerOptions OptionsFromEnvironment();
