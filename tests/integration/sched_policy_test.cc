@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gateway_process.h"
@@ -51,7 +52,9 @@ void ExpectGatewayAndWorker(GatewayOptions options, int policy) {
 }
 
 TEST(SchedPolicyTest, TheGatewayAndItsWorkerRunBatch) {
-  ExpectGatewayAndWorker(GatewayProcess::ForJob("prime_job", {}), SCHED_BATCH);
+  GatewayOptions options = GatewayProcess::ForJob("prime_job", {});
+  options.unset_env = {"RACETRACK_SCHED_POLICY"};
+  ExpectGatewayAndWorker(std::move(options), SCHED_BATCH);
 }
 
 TEST(SchedPolicyTest, NormalReachesTheWorkerByFlagAndByEnvironment) {
