@@ -544,7 +544,7 @@ if [ -z "$CHART_SKIPPED" ]; then
     if "$VENV_BENCH/bin/python" "$BENCH_DIR/chart.py" "$RESULTS" "$RESULTS/chart.png" $TARGETS \
         >"$RESULTS/chart.log" 2>&1; then
         echo "chart.png (req/s and p99 per target and connection count)" >"$RESULTS/chart.txt"
-        if [ -n "$CHART_OUT" ]; then
+        if [ -n "$CHART_OUT" ] && ! [ "$RESULTS/chart.png" -ef "$CHART_OUT" ]; then
             cp "$RESULTS/chart.png" "$CHART_OUT"
             log "chart copied to $CHART_OUT"
         fi
