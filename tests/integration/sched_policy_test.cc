@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <sched.h>
 
+#include <csignal>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -40,7 +41,8 @@ void ExpectAllThreads(pid_t pid, int policy, const std::string& what) {
   }
 }
 
-// The threads of a gateway with one prime_job worker, once it is ready.
+// The threads of a gateway with one prime_job worker, once it is ready, and of the worker it
+// starts again after that one is killed.
 void ExpectGatewayAndWorker(GatewayOptions options, int policy) {
   GatewayProcess gateway(std::move(options));
   std::string error;
@@ -49,6 +51,12 @@ void ExpectGatewayAndWorker(GatewayOptions options, int policy) {
   ASSERT_TRUE(worker.has_value()) << gateway.Output();
   ExpectAllThreads(gateway.pid(), policy, "gateway");
   ExpectAllThreads(*worker, policy, "worker");
+
+  ASSERT_EQ(kill(*worker, SIGKILL), 0);
+  std::optional<pid_t> restarted = gateway.WorkerPid(1, 10s);
+  ASSERT_TRUE(restarted.has_value()) << gateway.Output();
+  ASSERT_TRUE(gateway.WaitReady(10s)) << gateway.Output();
+  ExpectAllThreads(*restarted, policy, "restarted worker");
 }
 
 TEST(SchedPolicyTest, TheGatewayAndItsWorkerRunBatch) {
